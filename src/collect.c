@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/inet_diag.h>
+#include <sys/socket.h>
+
+#include "collect.h"
+#include "dedup.h"
+#include "diag.h"
+#include "diag_parse.h"
+
+/* What a later diagnosis reads: tcp_info (windows, retransmits, timers).
+ * SHUTDOWN comes with every full socket anyway. */
+#define COLLECT_EXT ((1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SHUTDOWN - 1)))
+
+struct pass {
+	const struct filter *filter;
+	struct snapshot *snap;
+	struct dedup *dedup;
+	bool replay;
+};
+
+static int on_message(const struct nlmsghdr *nlh, void *data)
+{
+	struct pass *p = data;
+	struct tcp_sock sk;
+
+	if (diag_parse(nlh, &sk) < 0) {
+		p->snap->malformed++;
+		return 0;
+	}
+	/* The kernel filtered a live dump; a recording may hold anything. */
+	if (p->replay && !filter_match(p->filter, &sk))
+		return 0;
+	if (dedup_seen(p->dedup, sk.cookie)) {
+		p->snap->duplicates++;
+		return 0;
+	}
+	snapshot_add(p->snap, &sk);
+	return 0;
+}
+
+static void add_stats(struct snapshot *snap, const struct diag_stats *st)
+{
+	snap->messages += st->messages;
+	snap->malformed += st->malformed;
+	snap->interrupted |= st->interrupted;
+}
+
+static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
+{
+	static const struct { unsigned int bit; uint8_t family; } fams[] = {
+		{ FILTER_V4, AF_INET }, { FILTER_V6, AF_INET6 },
+	};
+	struct diag_request req = { .ext = COLLECT_EXT,
+				    .states = filter_state_mask(p->filter) };
+	struct diag_stats st;
+	unsigned int i;
+	int ret;
+
+	if (p->replay) {
+		do {
+			memset(&st, 0, sizeof(st));
+			ret = diag_dump(d, &req, on_message, p, &st);
+			add_stats(p->snap, &st);
+		} while (ret == 0);
+		if (ret == -ENODATA)
+			return 0;
+		snprintf(err, errlen, "replay: the recording is %s: %s",
+			 ret == -EBADMSG ? "truncated or corrupt" : "unreadable",
+			 strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
+		if (!(p->filter->families & fams[i].bit))
+			continue;
+		req.family = fams[i].family;
+		memset(&st, 0, sizeof(st));
+		ret = diag_dump(d, &req, on_message, p, &st);
+		add_stats(p->snap, &st);
+		if (ret < 0) {
+			snprintf(err, errlen, "the kernel's %s socket dump failed: %s",
+				 req.family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int open_diag(const struct collect_opts *o, struct diag **d, char *err,
+		     size_t errlen)
+{
+	int ret;
+
+	if (o->replay) {
+		ret = diag_open_replay(d, o->replay);
+		if (ret)
+			snprintf(err, errlen, "--replay: cannot open '%s': %s", o->replay,
+				 strerror(-ret));
+		return ret;
+	}
+	ret = diag_open(d);
+	if (ret) {
+		snprintf(err, errlen, "cannot open a NETLINK_SOCK_DIAG socket: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	if (o->record) {
+		ret = diag_record(*d, o->record);
+		if (ret)
+			snprintf(err, errlen, "--record: cannot write '%s': %s", o->record,
+				 strerror(-ret));
+	}
+	return ret;
+}
+
+int collect_snapshot(const struct collect_opts *o, struct snapshot *snap, char *err,
+		     size_t errlen)
+{
+	struct dedup *dedup = malloc(sizeof(*dedup));
+	struct diag *d = NULL;
+	struct pass p;
+	int ret, cret;
+
+	snapshot_init(snap, o->filter->families, filter_state_mask(o->filter));
+	snap->replay = o->replay != NULL;
+	snap->when = time(NULL);
+	if (gethostname(snap->host, sizeof(snap->host) - 1))
+		strcpy(snap->host, "unknown");
+	if (!dedup) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	dedup_init(dedup);
+	p = (struct pass){ .filter = o->filter, .snap = snap, .dedup = dedup,
+			   .replay = o->replay != NULL };
+
+	ret = open_diag(o, &d, err, errlen);
+	if (ret)
+		goto out;
+	ret = run_dumps(d, &p, err, errlen);
+out:
+	cret = diag_close(d);
+	if (!ret && cret) {
+		snprintf(err, errlen, "--record: writing '%s' failed: %s", o->record,
+			 strerror(-cret));
+		ret = cret;
+	}
+	free(dedup);
+	return ret;
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void oom(void)
+{
+	fputs("tcpdx: out of memory\n", stderr);
+	exit(1);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size && nmemb > SIZE_MAX / size)
+		oom();
+	p = realloc(p, nmemb && size ? nmemb * size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		oom();
+	return d;
+}
+
+char *util_addr_str(int family, const void *addr, unsigned int port, char *buf)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, a, sizeof(a)))
+		strcpy(a, "?");
+	if (family == AF_INET6)
+		snprintf(buf, UTIL_ADDRSTRLEN, "[%s]:%u", a, port);
+	else
+		snprintf(buf, UTIL_ADDRSTRLEN, "%s:%u", a, port);
+	return buf;
+}
+
+size_t util_utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+size_t util_fputs_escaped(const char *s, FILE *f)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t out = 0, n;
+
+	while (*p) {
+		n = util_utf8_len(p);
+		/* C0 controls, DEL and C1 controls (U+0080..U+009F, which
+		 * terminals obey too) are escaped, and so is the escape
+		 * character itself, to keep the output unambiguous. */
+		if ((n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\')) ||
+		    (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))
+			n = 0;
+		if (n == 0) {
+			out += (size_t)fprintf(f, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		fwrite(p, 1, n, f);
+		out += n;
+		p += n;
+	}
+	return out;
+}

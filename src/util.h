@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * util.h - allocation that never returns NULL, and small string helpers.
+ *
+ * x*alloc print one line and exit(1) when memory runs out: tcpdx has no
+ * useful way to go on without it, and callers stay free of NULL checks.
+ * Used by every module.
+ */
+#ifndef TCPDX_UTIL_H
+#define TCPDX_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+
+/**
+ * util_addr_str() - format an address and port the way ss does.
+ * @family: AF_INET or AF_INET6
+ * @addr: 4 or 16 bytes in network order
+ * @port: host order
+ * @buf: output, at least UTIL_ADDRSTRLEN bytes
+ *
+ * IPv6 addresses get brackets: "[::1]:80". Returns @buf.
+ */
+#define UTIL_ADDRSTRLEN 56
+char *util_addr_str(int family, const void *addr, unsigned int port, char *buf);
+
+/* Length (1..4) of the valid UTF-8 sequence at @s, or 0 if it is not one
+ * (overlong, surrogate, out of range, truncated by a NUL). */
+size_t util_utf8_len(const unsigned char *s);
+
+/**
+ * util_fputs_escaped() - write text from outside (process names, command
+ * lines) with control characters and invalid UTF-8 escaped as \xNN, so that
+ * nothing reaches a terminal raw. Returns the number of bytes written.
+ */
+size_t util_fputs_escaped(const char *s, FILE *f);
+
+#endif
