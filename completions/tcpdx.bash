@@ -48,9 +48,9 @@ _tcpdx()
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 --state -j --json
-			--record --replay -h --help -V --version' -- "$cur"))
-		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+		mapfile -t COMPREPLY < <(compgen -W '-4 --ipv4 -6 --ipv6
+			--state -j --json --record --replay -h --help
+			-V --version' -- "$cur")
 		return
 	fi
 
@@ -63,7 +63,7 @@ _tcpdx()
 		*) return ;;
 		esac
 	done
-	COMPREPLY=($(compgen -W 'diagnose' -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -W 'diagnose' -- "$cur")
 } &&
 	complete -F _tcpdx tcpdx
 

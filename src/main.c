@@ -79,7 +79,7 @@ static _Noreturn __attribute__((format(printf, 1, 2))) void usage_error(const ch
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'tcpdx --help'.\n", stderr);
+	fputc('\n', stderr);
 	exit(EXIT_USAGE);
 }
 
