@@ -97,16 +97,19 @@ static void record_write(struct diag *d, const void *buf, size_t len)
 		d->record_err = errno ? -errno : -EIO;
 }
 
-/* The answer carried by NLMSG_ERROR or NLMSG_DONE: 0, -errno, or -EBADMSG. */
-static int nlmsg_errno(const struct nlmsghdr *nlh)
+/* The answer carried by NLMSG_ERROR or NLMSG_DONE: 0 or -errno. An error
+ * message too short to hold one is counted in @st and is -EBADMSG. */
+static int nlmsg_errno(const struct nlmsghdr *nlh, struct diag_stats *st)
 {
 	size_t plen = nlh->nlmsg_len - sizeof(*nlh);
 
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
-		if (plen < sizeof(*e))
+		if (plen < sizeof(*e)) {
+			st->malformed++;
 			return -EBADMSG;
+		}
 		return e->error > 0 ? -e->error : e->error;
 	}
 	/* NLMSG_DONE may carry the dump's error as an int. */
@@ -149,11 +152,9 @@ static int process(const unsigned char *buf, size_t len, diag_msg_cb cb, void *d
 		switch (nlh->nlmsg_type) {
 		case NLMSG_DONE:
 			*used = off;
-			return nlmsg_errno(nlh);
+			return nlmsg_errno(nlh, st);
 		case NLMSG_ERROR:
-			ret = nlmsg_errno(nlh);
-			if (ret == -EBADMSG)
-				st->malformed++;
+			ret = nlmsg_errno(nlh, st);
 			if (ret) {
 				*used = off;
 				return ret;

@@ -32,14 +32,15 @@ static void header(FILE *f, const struct snapshot *s)
 }
 
 /* Append ", "-separated notes to buf. */
-/* Append "N what" to buf, ", "-separated; nothing if N is 0. */
-static void note(char *buf, uint64_t n, const char *what)
+/* Append "N one" or "N many" to buf, ", "-separated; nothing if N is 0. */
+static void note(char *buf, uint64_t n, const char *one, const char *many)
 {
 	size_t len = strlen(buf);
 
 	if (!n || len + 3 >= DETAIL_MAX)
 		return;
-	snprintf(buf + len, DETAIL_MAX - len, "%s%" PRIu64 " %s", len ? ", " : "", n, what);
+	snprintf(buf + len, DETAIL_MAX - len, "%s%" PRIu64 " %s", len ? ", " : "", n,
+		 plural(n, one, many));
 }
 
 static void detail(const struct snapshot *s, unsigned int st, char *buf)
@@ -55,25 +56,29 @@ static void detail(const struct snapshot *s, unsigned int st, char *buf)
 	switch (st) {
 	case TS_ESTABLISHED:
 	case TS_CLOSE_WAIT:
-		note(buf, s->not_accepted[st], "not yet accept()ed");
+		note(buf, s->not_accepted[st], "not yet accept()ed", "not yet accept()ed");
 		break;
 	case TS_SYN_RECV:
-		note(buf, s->syn_recv_requests, "half-open (request sockets)");
-		note(buf, total - s->syn_recv_requests, "Fast Open children");
+		note(buf, s->syn_recv_requests, "half-open (request socket)",
+		     "half-open (request sockets)");
+		note(buf, total - s->syn_recv_requests, "Fast Open child", "Fast Open children");
 		break;
 	case TS_FIN_WAIT2:
-		note(buf, s->fin_wait2_minisocks, "orphaned (timewait minisocks, counted as tw in sockstat)");
-		note(buf, s->orphans[st], "orphaned full sockets");
-		note(buf, s->half_closed[st], "half-closed");
+		note(buf, s->fin_wait2_minisocks,
+		     "orphaned (timewait minisock, counted as tw in sockstat)",
+		     "orphaned (timewait minisocks, counted as tw in sockstat)");
+		note(buf, s->orphans[st], "orphaned full socket", "orphaned full sockets");
+		note(buf, s->half_closed[st], "half-closed", "half-closed");
 		break;
 	case TS_FIN_WAIT1:
 	case TS_LAST_ACK:
 	case TS_CLOSING:
-		note(buf, s->orphans[st], "orphaned");
-		note(buf, s->half_closed[st], "half-closed");
+		note(buf, s->orphans[st], "orphaned", "orphaned");
+		note(buf, s->half_closed[st], "half-closed", "half-closed");
 		break;
 	case TS_CLOSE:
-		note(buf, total, "bound, not listening or connected");
+		note(buf, total, "bound, not listening or connected",
+		     "bound, not listening or connected");
 		break;
 	default:
 		break;
