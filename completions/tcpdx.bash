@@ -1,9 +1,37 @@
 # bash completion for tcpdx(8)                             -*- shell-script -*-
 # Install as <completionsdir>/tcpdx (see pkg-config bash-completion).
+#
+# The lists below mirror src/states.c, src/filter.c and the rule table in
+# src/rules.c; keep them in step. Plain assignments, not declare: this file
+# may be sourced inside a function (bash-completion's loader), and these
+# must stay global.
 
 _tcpdx_states="established syn-sent syn-recv fin-wait-1 fin-wait-2
 	time-wait close close-wait last-ack listen closing
 	all connected synchronized bucket big"
+
+# What `tcpdx explain` takes: the states, then the rule ids that are not
+# also state names.
+_tcpdx_topics="established syn-sent syn-recv fin-wait-1 fin-wait-2
+	time-wait close close-wait last-ack listen closing
+	listen-overflow ephemeral-ports orphans tcp-memory aborts"
+
+# Every RULE.PARAM that --threshold accepts, in rule table order.
+_tcpdx_thresholds="listen-overflow.queue_warning listen-overflow.rate_warning
+	syn-sent.warning syn-sent.critical
+	syn-recv.warning syn-recv.queue_warning syn-recv.queue_critical
+	close-wait.warning close-wait.critical
+	fin-wait-2.warning fin-wait-2.critical
+	fin-wait-1.warning fin-wait-1.critical
+	last-ack.warning last-ack.critical
+	closing.warning closing.critical
+	time-wait.buckets_warning time-wait.buckets_critical
+	ephemeral-ports.warning ephemeral-ports.critical
+	orphans.warning orphans.critical
+	tcp-memory.warning tcp-memory.critical
+	established.rq_bytes established.unread_warning
+	established.zero_window_warning established.retrans_warning
+	aborts.timeout_warning aborts.memory_critical aborts.close_info"
 
 # Complete a comma-separated list of states in $cur: keep what is
 # before the last comma, complete the part after it, and do not offer
@@ -26,6 +54,27 @@ _tcpdx_complete_states()
 	return 0
 }
 
+# Complete RULE.PARAM=VALUE in $cur in two steps: "RULE." while no dot has
+# been typed, then "RULE.PARAM=" for that rule. Nothing for the value.
+_tcpdx_complete_threshold()
+{
+	local w rule
+	local -a words=()
+	[[ $cur == *=* ]] && return 0
+	for w in $_tcpdx_thresholds; do
+		if [[ $cur == *.* ]]; then
+			[[ $w == "$cur"* ]] && words+=("$w=")
+		else
+			rule=${w%%.*}.
+			[[ $rule == "$cur"* && " ${words[*]} " != *" $rule "* ]] &&
+				words+=("$rule")
+		fi
+	done
+	COMPREPLY=("${words[@]}")
+	compopt -o nospace 2>/dev/null
+	return 0
+}
+
 _tcpdx()
 {
 	local cur prev words cword split
@@ -40,6 +89,22 @@ _tcpdx()
 		_tcpdx_complete_states
 		return
 		;;
+	-t | --threshold)
+		_tcpdx_complete_threshold
+		return
+		;;
+	--color | --colour)
+		# WHEN only ever follows '=': "--color never" would make "never"
+		# the command.
+		if $split; then
+			mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
+			return
+		fi
+		;;
+	-i | --interval)
+		# A number of seconds; nothing to offer.
+		return
+		;;
 	-h | --help | -V | --version)
 		return
 		;;
@@ -49,21 +114,37 @@ _tcpdx()
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '-4 --ipv4 -6 --ipv6
-			--state -j --json --record --replay -h --help
+			--state -i --interval -t --threshold -j --json
+			--color= --colour= --record --replay -h --help
 			-V --version' -- "$cur")
+		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
+			compopt -o nospace 2>/dev/null
 		return
 	fi
 
-	# The command: at most one, anywhere among the options.
-	local i
+	# The command (at most one, anywhere among the options) and, after
+	# explain, one topic.
+	local i command="" nargs=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		--record | --replay | --state) ((i++)) ;;
+		--record | --replay | --state | -i | --interval | -t | --threshold)
+			((i++))
+			;;
 		-*) ;;
-		*) return ;;
+		*)
+			if [[ -z $command ]]; then
+				command=${words[i]}
+			else
+				((nargs++))
+			fi
+			;;
 		esac
 	done
-	mapfile -t COMPREPLY < <(compgen -W 'diagnose' -- "$cur")
+	if [[ -z $command ]]; then
+		mapfile -t COMPREPLY < <(compgen -W 'diagnose check explain' -- "$cur")
+	elif [[ $command == explain ]] && ((nargs == 0)); then
+		mapfile -t COMPREPLY < <(compgen -W "$_tcpdx_topics" -- "$cur")
+	fi
 } &&
 	complete -F _tcpdx tcpdx
 

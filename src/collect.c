@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/inet_diag.h>
 #include <sys/socket.h>
@@ -126,6 +127,7 @@ int collect_snapshot(const struct collect_opts *o, struct snapshot *snap, char *
 	int ret, cret;
 
 	snapshot_init(snap, o->filter->families, filter_state_mask(o->filter));
+	snapshot_set_port_range(snap, o->port_lo, o->port_hi);
 	snap->replay = o->replay != NULL;
 	snap->when = time(NULL);
 	if (gethostname(snap->host, sizeof(snap->host) - 1))
@@ -151,4 +153,61 @@ out:
 	}
 	free(dedup);
 	return ret;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Sleep until @until on the monotonic clock, through signals. */
+static void sleep_until(double until)
+{
+	struct timespec ts;
+	double left;
+
+	while ((left = until - now()) > 0) {
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+}
+
+int collect_all(const struct collect_opts *o, struct collected *c, char *err, size_t errlen)
+{
+	const struct sysctl_value *range = &c->sys.val[SYS_IP_LOCAL_PORT_RANGE];
+	bool settings = o->settings && (!o->replay || o->proc_root);
+	struct collect_opts oo = *o;
+	double start = 0;
+	int ret;
+
+	memset(&c->sys, 0, sizeof(c->sys));
+	memset(&c->before, 0, sizeof(c->before));
+	memset(&c->after, 0, sizeof(c->after));
+	c->interval = 0;
+	if (settings) {
+		sysctl_read_all(o->proc_root, &c->sys);
+		if (o->interval > 0) {
+			start = now();
+			counters_read(o->proc_root, &c->before);
+		}
+	}
+	if (range->known && range->n == 2 && range->v[0] >= 0 && range->v[1] <= 65535) {
+		oo.port_lo = (uint16_t)range->v[0];
+		oo.port_hi = (uint16_t)range->v[1];
+	}
+	ret = collect_snapshot(&oo, &c->snap, err, errlen);
+	if (ret)
+		return ret;
+	if (!settings)
+		return 0;
+	if (o->interval > 0) {
+		sleep_until(start + o->interval);
+		c->interval = now() - start;
+	}
+	counters_read(o->proc_root, &c->after);
+	return 0;
 }

@@ -10,15 +10,30 @@
 #ifndef TCPDX_COLLECT_H
 #define TCPDX_COLLECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "counters.h"
 #include "filter.h"
 #include "snapshot.h"
+#include "sysctl.h"
 
 struct collect_opts {
 	const struct filter *filter;
 	const char *record;   /* write raw replies here, or NULL */
 	const char *replay;   /* read raw replies from here, or NULL */
+	const char *proc_root;/* NULL: /proc */
+	double interval;      /* seconds between two counter reads; 0: read once */
+	bool settings;        /* also read sysctls and counters */
+	uint16_t port_lo, port_hi; /* ephemeral range for the snapshot; 0 0: all */
+};
+
+/* One pass: the sockets, the settings they are judged against, the counters. */
+struct collected {
+	struct snapshot snap;
+	struct sysctls sys;
+	struct counters before, after;
+	double interval;      /* measured between the reads; 0 if read once */
 };
 
 /**
@@ -29,5 +44,13 @@ struct collect_opts {
  */
 int collect_snapshot(const struct collect_opts *o, struct snapshot *snap, char *err,
 		     size_t errlen);
+
+/**
+ * collect_all() - settings, counters (twice, @o->interval apart, the dump in
+ * between), and the snapshot. With a replay, settings and counters are read
+ * from @o->proc_root only if given (they were not recorded). Free with
+ * snapshot_free(&c->snap), also on error. Returns 0 or -errno with @err set.
+ */
+int collect_all(const struct collect_opts *o, struct collected *c, char *err, size_t errlen);
 
 #endif

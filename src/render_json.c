@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <arpa/inet.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -81,6 +82,7 @@ static void listeners(json_writer_t *w, const struct snapshot *s)
 		json_kv_u64(w, "accept_queue", l->accept_queue);
 		json_kv_u64(w, "backlog", l->backlog);
 		json_kv_bool(w, "full", listener_full(l));
+		json_kv_u64(w, "syn_recv", l->syn_recv);
 		json_obj_end(w);
 	}
 	json_arr_end(w);
@@ -118,8 +120,136 @@ static void meta(json_writer_t *w, const struct snapshot *s)
 	json_arr_end(w);
 }
 
-int render_json(FILE *f, const struct snapshot *s)
+static void settings(json_writer_t *w, const struct sysctls *sys)
 {
+	unsigned int id, i;
+
+	json_key(w, "settings");
+	if (!sys) {
+		json_null(w);
+		return;
+	}
+	json_obj_start(w);
+	for (id = 0; id < SYS_COUNT; id++) {
+		const struct sysctl_value *v = &sys->val[id];
+
+		json_key(w, sysctl_short_name(id));
+		if (!v->known) {
+			json_null(w);
+		} else if (v->n == 1) {
+			json_i64(w, v->v[0]);
+		} else {
+			json_arr_start(w);
+			for (i = 0; i < v->n; i++)
+				json_i64(w, v->v[i]);
+			json_arr_end(w);
+		}
+	}
+	json_obj_end(w);
+}
+
+/* Grouped as in /proc: {"TcpExt": {"ListenOverflows": {"value": 1, "per_second": 0}}} */
+static void counters(json_writer_t *w, const struct report *r)
+{
+	const char *group = NULL;
+	unsigned int id;
+	uint64_t d;
+
+	json_key(w, "counters");
+	if (!r->after) {
+		json_null(w);
+		return;
+	}
+	json_obj_start(w);
+	json_key(w, "interval_seconds");
+	json_double(w, r->interval);
+	for (id = 0; id < CTR_COUNT; id++) {
+		if (!group || strcmp(group, counters_group(id))) {
+			if (group)
+				json_obj_end(w);
+			group = counters_group(id);
+			json_key(w, group);
+			json_obj_start(w);
+		}
+		json_key(w, counters_name(id));
+		json_obj_start(w);
+		json_key(w, "value");
+		if (r->after->c[id].known)
+			json_u64(w, r->after->c[id].v);
+		else
+			json_null(w);
+		if (!counters_is_gauge(id)) {
+			json_key(w, "per_second");
+			if (r->before && r->interval > 0 &&
+			    counters_delta(r->before, r->after, id, &d))
+				json_double(w, (double)d / r->interval);
+			else
+				json_null(w);
+		}
+		json_obj_end(w);
+	}
+	if (group)
+		json_obj_end(w);
+	json_obj_end(w);
+}
+
+static void evidence(json_writer_t *w, const struct evidence *e)
+{
+	unsigned int i;
+
+	json_key(w, e->key);
+	switch (e->type) {
+	case EV_NUM:
+		if (e->num == (double)(long long)e->num)
+			json_i64(w, (long long)e->num);
+		else
+			json_double(w, e->num);
+		break;
+	case EV_TEXT:
+		json_str(w, e->text);
+		break;
+	case EV_LIST:
+		json_arr_start(w);
+		for (i = 0; i < e->nitems; i++) {
+			json_obj_start(w);
+			json_kv_str(w, "name", e->items[i].what);
+			json_kv_u64(w, "count", e->items[i].count);
+			json_obj_end(w);
+		}
+		json_arr_end(w);
+		break;
+	}
+}
+
+static void findings(json_writer_t *w, const struct report *r)
+{
+	unsigned int i, j;
+
+	json_kv_str(w, "severity", rules_severity_name(r->worst));
+	json_key(w, "findings");
+	json_arr_start(w);
+	for (i = 0; r->findings && i < r->findings->n; i++) {
+		const struct finding *x = &r->findings->f[i];
+
+		json_obj_start(w);
+		json_kv_str(w, "id", x->id);
+		json_kv_str(w, "severity", rules_severity_name(x->severity));
+		json_kv_str(w, "summary", x->summary);
+		json_kv_str(w, "reason", x->reason);
+		json_key(w, "evidence");
+		json_obj_start(w);
+		for (j = 0; j < x->nev; j++)
+			evidence(w, &x->ev[j]);
+		json_obj_end(w);
+		json_kv_str(w, "advice", x->advice);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
+int render_json(FILE *f, const struct report *r)
+{
+	const struct snapshot *s = r->snap;
 	json_writer_t *w = json_new(f, true);
 
 	json_obj_start(w);
@@ -134,6 +264,10 @@ int render_json(FILE *f, const struct snapshot *s)
 	details(w, s);
 	listeners(w, s);
 	dump_info(w, s);
+	settings(w, r->sys);
+	counters(w, r);
+	if (r->findings)
+		findings(w, r);
 	json_obj_end(w);
 	return json_free(w);
 }

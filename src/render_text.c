@@ -4,11 +4,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "finding.h"
 #include "render.h"
 #include "states.h"
 #include "util.h"
 
 #define DETAIL_MAX 200
+#define TEXT_WIDTH 80
 
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
@@ -176,11 +178,152 @@ static void dump_notes(FILE *f, const struct snapshot *s)
 		      f);
 }
 
-int render_text(FILE *f, const struct snapshot *s)
+const enum sysctl_id render_key_settings[4] = {
+	SYS_TCP_SYN_RETRIES, SYS_TCP_SYNACK_RETRIES, SYS_TCP_MAX_ORPHANS, SYS_TCP_ORPHAN_RETRIES,
+};
+
+/* ANSI SGR sequences, or nothing. */
+static const char *sgr(const struct report *r, const char *code)
 {
-	header(f, s);
-	state_table(f, s);
-	listeners(f, s);
-	dump_notes(f, s);
+	return r->color ? code : "";
+}
+
+static const char *sev_color(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL: return "\033[1;31m";
+	case SEV_WARNING: return "\033[1;33m";
+	case SEV_INFO: return "\033[36m";
+	default: return "\033[32m";
+	}
+}
+
+/* What the value means, for the four key settings. */
+static void setting_note(enum sysctl_id id, long long v, const struct sysctls *sys, char *buf,
+			 size_t len)
+{
+	long long lin = 0, rto = 120000;
+	char d[32];
+
+	buf[0] = '\0';
+	sysctl_get(sys, SYS_TCP_RTO_MAX_MS, &rto);
+	switch (id) {
+	case SYS_TCP_SYN_RETRIES:
+		sysctl_get(sys, SYS_TCP_SYN_LINEAR_TIMEOUTS, &lin);
+		snprintf(buf, len, "connect() gives up after %s without an answer",
+			 finding_duration(rules_syn_sent_give_up(v, lin, rto), d, sizeof(d)));
+		break;
+	case SYS_TCP_SYNACK_RETRIES:
+		snprintf(buf, len, "a half-open request is dropped after %s",
+			 finding_duration(rules_syn_recv_give_up(v, rto), d, sizeof(d)));
+		break;
+	case SYS_TCP_MAX_ORPHANS:
+		snprintf(buf, len, "past this, closed connections are reset");
+		break;
+	case SYS_TCP_ORPHAN_RETRIES:
+		snprintf(buf, len, "%s", v == 0 ? "0 means 8 resends (about 100 s)"
+						: "resends before an orphan is dropped");
+		break;
+	default:
+		break;
+	}
+}
+
+static void settings(FILE *f, const struct report *r)
+{
+	char note_buf[128];
+	long long v;
+	size_t i;
+
+	if (!r->sys)
+		return;
+	fprintf(f, "\n%sSETTINGS%s\n", sgr(r, "\033[1m"), sgr(r, "\033[0m"));
+	for (i = 0; i < ARRAY_SIZE(render_key_settings); i++) {
+		enum sysctl_id id = render_key_settings[i];
+
+		if (!sysctl_get(r->sys, id, &v)) {
+			fprintf(f, "%-30s %8s  not readable in this kernel or namespace\n",
+				sysctl_name(id), "unknown");
+			continue;
+		}
+		setting_note(id, v, r->sys, note_buf, sizeof(note_buf));
+		fprintf(f, "%-30s %8lld  %s\n", sysctl_name(id), v, note_buf);
+	}
+}
+
+static void evidence(FILE *f, const struct evidence *e)
+{
+	unsigned int i;
+
+	fprintf(f, "    %s: ", e->label);
+	switch (e->type) {
+	case EV_NUM:
+		if (e->num == (double)(long long)e->num)
+			fprintf(f, "%lld", (long long)e->num);
+		else
+			fprintf(f, "%.1f", e->num);
+		if (e->unit)
+			fprintf(f, " %s", e->unit);
+		break;
+	case EV_TEXT:
+		util_fputs_escaped(e->text, f);
+		break;
+	case EV_LIST:
+		for (i = 0; i < e->nitems; i++) {
+			fputs(i ? ", " : "", f);
+			util_fputs_escaped(e->items[i].what, f);
+			fprintf(f, " (%" PRIu64 ")", e->items[i].count);
+		}
+		break;
+	}
+	fputc('\n', f);
+}
+
+static void finding(FILE *f, const struct report *r, const struct finding *x)
+{
+	unsigned int i;
+	char sev[16];
+	size_t k;
+
+	snprintf(sev, sizeof(sev), "%s", rules_severity_name(x->severity));
+	for (k = 0; sev[k]; k++)
+		sev[k] = (char)(sev[k] - 'a' + 'A');
+	fprintf(f, "\n%s%-8s%s %s: ", sgr(r, sev_color(x->severity)), sev, sgr(r, "\033[0m"),
+		x->id);
+	util_fput_wrapped(f, "", x->summary, 2, TEXT_WIDTH - 10 - (int)strlen(x->id));
+	util_fput_wrapped(f, "  why: ", x->reason, 7, TEXT_WIDTH);
+	if (x->nev)
+		fputs("  evidence:\n", f);
+	for (i = 0; i < x->nev; i++)
+		evidence(f, &x->ev[i]);
+	util_fput_wrapped(f, "  what to do: ", x->advice, 14, TEXT_WIDTH);
+}
+
+static void findings(FILE *f, const struct report *r)
+{
+	const struct findings *fs = r->findings;
+	unsigned int i, problems = 0;
+
+	if (!fs)
+		return;
+	for (i = 0; i < fs->n; i++)
+		problems += fs->f[i].severity >= SEV_WARNING;
+	fprintf(f, "\n%sFINDINGS%s\n", sgr(r, "\033[1m"), sgr(r, "\033[0m"));
+	if (!problems)
+		fprintf(f, "%sNo problems found%s: no rule reached its warning threshold%s\n",
+			sgr(r, sev_color(SEV_OK)), sgr(r, "\033[0m"),
+			fs->n ? "; notes follow." : ".");
+	for (i = 0; i < fs->n; i++)
+		finding(f, r, &fs->f[i]);
+}
+
+int render_text(FILE *f, const struct report *r)
+{
+	header(f, r->snap);
+	state_table(f, r->snap);
+	listeners(f, r->snap);
+	dump_notes(f, r->snap);
+	settings(f, r);
+	findings(f, r);
 	return ferror(f) ? -1 : 0;
 }

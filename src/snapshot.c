@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -7,11 +8,32 @@
 #include "snapshot.h"
 #include "util.h"
 
+#define LISTEN_HASH 1024u
+
 void snapshot_init(struct snapshot *s, unsigned int families, uint32_t states)
 {
+	unsigned int st;
+
 	memset(s, 0, sizeof(*s));
 	s->families = families;
 	s->states = states;
+	for (st = 0; st < TS_MAX_STATES; st++) {
+		topk_init(&s->ev[st].lports);
+		topk_init(&s->ev[st].peers);
+	}
+	topk_init(&s->syn_sent_dests);
+	topk_init(&s->ephemeral);
+}
+
+void snapshot_set_port_range(struct snapshot *s, uint16_t lo, uint16_t hi)
+{
+	s->port_lo = lo;
+	s->port_hi = hi;
+}
+
+static unsigned int port_hash(uint16_t port)
+{
+	return (port * 2654435761u) >> 22 & (LISTEN_HASH - 1);
 }
 
 static void add_listener(struct snapshot *s, const struct tcp_sock *sk)
@@ -23,6 +45,14 @@ static void add_listener(struct snapshot *s, const struct tcp_sock *sk)
 		s->listeners = xreallocarray(s->listeners, s->listeners_cap,
 					     sizeof(*s->listeners));
 	}
+	if (!s->listen_index) {
+		s->listen_index = xreallocarray(NULL, LISTEN_HASH, sizeof(*s->listen_index));
+		memset(s->listen_index, 0xff, LISTEN_HASH * sizeof(*s->listen_index));
+	}
+	s->listen_next = xreallocarray(s->listen_next, s->listeners_cap,
+				       sizeof(*s->listen_next));
+	s->listen_next[s->nlisteners] = s->listen_index[port_hash(sk->sport)];
+	s->listen_index[port_hash(sk->sport)] = (int32_t)s->nlisteners;
 	l = &s->listeners[s->nlisteners++];
 	memset(l, 0, sizeof(*l));
 	l->family = sk->family;
@@ -33,6 +63,127 @@ static void add_listener(struct snapshot *s, const struct tcp_sock *sk)
 	l->backlog = sk->wqueue;
 	l->uid = sk->uid;
 	l->inode = sk->inode;
+}
+
+static bool addr_any(const uint8_t *a, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (a[i])
+			return false;
+	return true;
+}
+
+/* The listener a request or an unaccepted child belongs to: same family and
+ * port, and the same address or a wildcard one. Listeners are dumped first. */
+static struct listener *listener_for(struct snapshot *s, const struct tcp_sock *sk)
+{
+	size_t alen = sk->family == AF_INET6 ? 16 : 4;
+	int32_t i;
+
+	if (!s->listen_index)
+		return NULL;
+	for (i = s->listen_index[port_hash(sk->sport)]; i >= 0; i = s->listen_next[i]) {
+		struct listener *l = &s->listeners[i];
+
+		if (l->family == sk->family && l->port == sk->sport &&
+		    (!memcmp(l->addr, sk->saddr, alen) || addr_any(l->addr, alen)))
+			return l;
+	}
+	return NULL;
+}
+
+static unsigned int log2_bucket(uint32_t v)
+{
+	unsigned int b = 0;
+
+	while (v) {
+		b++;
+		v >>= 1;
+	}
+	return b; /* 0 for 0, 1 for 1, 2 for 2..3, ... 32 */
+}
+
+static void key_addr(struct topk_key *k, const struct tcp_sock *sk, const uint8_t *addr,
+		     uint16_t port)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = sk->family;
+	k->port = port;
+	memcpy(k->addr, addr, sk->family == AF_INET6 ? 16 : 4);
+}
+
+static void add_evidence(struct snapshot *s, const struct tcp_sock *sk)
+{
+	struct state_evidence *e = &s->ev[sk->state];
+	struct topk_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.port = sk->sport;
+	topk_add(&e->lports, &k);
+	if (sk->state != TS_LISTEN && sk->state != TS_CLOSE) {
+		key_addr(&k, sk, sk->daddr, 0);
+		topk_add(&e->peers, &k);
+	}
+	e->by_timer[sk->timer <= ST_PERSIST ? sk->timer : 0]++;
+	if (sk->retrans) {
+		e->retransmitting++;
+		if (sk->retrans > e->max_retrans)
+			e->max_retrans = sk->retrans;
+	}
+	if (sk->timer && sk->expires_ms > e->max_expires_ms)
+		e->max_expires_ms = sk->expires_ms;
+	if (sk->kind != SK_FULL || sk->state == TS_LISTEN)
+		return;
+	if (sk->rqueue > e->max_rqueue)
+		e->max_rqueue = sk->rqueue;
+	if (sk->wqueue > e->max_wqueue)
+		e->max_wqueue = sk->wqueue;
+	if (sk->rqueue == 0)
+		e->rq_zero++;
+	else if (sk->rqueue == 1)
+		e->rq_one++;
+	else
+		e->rq_more++;
+	e->rq_log2[log2_bucket(sk->rqueue)]++;
+	/* SYN_SENT's last_* fields are garbage (reference 1.3). */
+	if (sk->has_info && sk->state != TS_SYN_SENT) {
+		e->with_info++;
+		if (sk->info.tcpi_last_data_recv > e->max_idle_ms)
+			e->max_idle_ms = sk->info.tcpi_last_data_recv;
+		if (sk->info_len >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof(uint32_t) &&
+		    sk->info.tcpi_snd_wnd == 0)
+			e->zero_window++;
+	}
+}
+
+static bool in_port_range(const struct snapshot *s, uint16_t port)
+{
+	return (!s->port_lo && !s->port_hi) || (port >= s->port_lo && port <= s->port_hi);
+}
+
+static void add_special(struct snapshot *s, const struct tcp_sock *sk)
+{
+	struct topk_key k;
+	struct listener *l;
+
+	if (sk->state == TS_SYN_SENT) {
+		key_addr(&k, sk, sk->daddr, sk->dport);
+		topk_add(&s->syn_sent_dests, &k);
+	}
+	if (sk->state == TS_SYN_RECV && (l = listener_for(s, sk))) {
+		l->syn_recv++;
+		if (sk->retrans > l->syn_recv_retrans)
+			l->syn_recv_retrans = sk->retrans;
+	}
+	/* A connected socket from an ephemeral port holds its 4-tuple. */
+	if (sk->state != TS_LISTEN && sk->state != TS_CLOSE && sk->state != TS_SYN_RECV &&
+	    in_port_range(s, sk->sport) && !listener_for(s, sk)) {
+		key_addr(&k, sk, sk->daddr, sk->dport);
+		memcpy(k.addr2, sk->saddr, sk->family == AF_INET6 ? 16 : 4);
+		topk_add(&s->ephemeral, &k);
+	}
 }
 
 void snapshot_add(struct snapshot *s, const struct tcp_sock *sk)
@@ -66,6 +217,20 @@ void snapshot_add(struct snapshot *s, const struct tcp_sock *sk)
 	default:
 		break;
 	}
+	add_evidence(s, sk);
+	add_special(s, sk);
+}
+
+uint64_t snapshot_rq_at_least(const struct snapshot *s, unsigned int state, unsigned int log2)
+{
+	uint64_t n = 0;
+	unsigned int b;
+
+	if (state >= TS_MAX_STATES)
+		return 0;
+	for (b = log2 + 1; b < 33; b++)
+		n += s->ev[state].rq_log2[b];
+	return n;
 }
 
 uint64_t snapshot_state_total(const struct snapshot *s, unsigned int state)
@@ -91,6 +256,9 @@ bool snapshot_has_family(const struct snapshot *s, enum snap_family f)
 void snapshot_free(struct snapshot *s)
 {
 	free(s->listeners);
+	free(s->listen_index);
+	free(s->listen_next);
+	s->listen_index = s->listen_next = NULL;
 	s->listeners = NULL;
 	s->nlisteners = s->listeners_cap = 0;
 }

@@ -5,7 +5,9 @@
  * in accept queues, and every listener with its queue.
  *
  * Aggregates while the dump streams in: memory grows with the number of
- * listeners, never with the number of sockets. collect fills it with
+ * listeners, never with the number of sockets. Evidence for the rules (which
+ * ports and peers, how long, how many retries) is kept per state in bounded
+ * top-k sketches and maxima. collect fills it with
  * snapshot_add(); everything right of it (renderers, later the rules) only
  * reads it. Owns the listener array; free with snapshot_free().
  */
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #include "sock.h"
+#include "topk.h"
 
 enum snap_family { SNAP_V4, SNAP_V6, SNAP_NFAM };
 
@@ -29,6 +32,24 @@ struct listener {
 	uint32_t backlog;        /* sk_max_ack_backlog */
 	uint32_t uid;
 	uint32_t inode;
+	uint32_t syn_recv;            /* request sockets on this port */
+	uint32_t syn_recv_retrans;    /* the most SYN-ACKs resent for one */
+};
+
+/* Evidence about the sockets in one state. */
+struct state_evidence {
+	struct topk lports;           /* local port */
+	struct topk peers;            /* remote address (no port) */
+	uint64_t by_timer[ST_PERSIST + 1];
+	uint64_t retransmitting;      /* retrans > 0 */
+	uint32_t max_retrans;
+	uint32_t max_expires_ms;      /* the furthest timer */
+	uint64_t with_info;           /* full sockets that carried tcp_info */
+	uint32_t max_idle_ms;         /* largest tcpi_last_data_recv */
+	uint64_t rq_zero, rq_one, rq_more; /* receive queue 0, 1, more bytes */
+	uint64_t zero_window;         /* tcpi_snd_wnd == 0 (peer not reading) */
+	uint64_t rq_log2[33];         /* rq by floor(log2(rq)) + 1; [0] = empty */
+	uint32_t max_rqueue, max_wqueue;
 };
 
 struct snapshot {
@@ -48,14 +69,32 @@ struct snapshot {
 
 	struct listener *listeners;
 	size_t nlisteners, listeners_cap;
+	int32_t *listen_index;        /* port hash -> first listener, -1 none */
+	int32_t *listen_next;         /* chains, parallel to listeners */
+
+	/* Per-state evidence, 1..11 used. */
+	struct state_evidence ev[TS_MAX_STATES];
+	/* SYN_SENT destinations, address and port. */
+	struct topk syn_sent_dests;
+	/* Connections from an ephemeral local port, by (local address, remote
+	 * address, remote port): what exhausts ip_local_port_range. */
+	struct topk ephemeral;
+	uint16_t port_lo, port_hi;    /* the range counted; 0 0 = all ports */
 
 	/* The dump itself. */
 	uint64_t messages, duplicates, malformed;
 	bool interrupted;
 };
 
-/* Empty counts; @families and @states say what will be asked for. */
+/* Empty counts; @families and @states say what will be asked for. The
+ * evidence makes the struct about 100 KiB. Free with snapshot_free(). */
 void snapshot_init(struct snapshot *s, unsigned int families, uint32_t states);
+
+/* Count connections from local ports in [lo, hi] for the ephemeral sketch. */
+void snapshot_set_port_range(struct snapshot *s, uint16_t lo, uint16_t hi);
+
+/* Sockets in @state whose receive queue holds at least 2^@log2 bytes. */
+uint64_t snapshot_rq_at_least(const struct snapshot *s, unsigned int state, unsigned int log2);
 
 /* Count one socket. */
 void snapshot_add(struct snapshot *s, const struct tcp_sock *sk);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,4 +112,50 @@ size_t util_fputs_escaped(const char *s, FILE *f)
 		p += n;
 	}
 	return out;
+}
+
+/* Columns a UTF-8 string takes, counting each code point as one. */
+static int text_cols(const char *s, size_t n)
+{
+	int cols = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cols += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return cols;
+}
+
+void util_fput_wrapped(FILE *f, const char *prefix, const char *text, int indent, int width)
+{
+	int col = text_cols(prefix, strlen(prefix)), wcols;
+	bool first = true; /* no word yet on this line */
+	char word[1024];
+	size_t n;
+
+	fputs(prefix, f);
+	for (;;) {
+		text += strspn(text, " ");
+		n = strcspn(text, " ");
+		if (!n)
+			break;
+		if (n >= sizeof(word))
+			n = sizeof(word) - 1;
+		memcpy(word, text, n);
+		word[n] = '\0';
+		text += n;
+		wcols = text_cols(word, n);
+		if (!first && col + 1 + wcols > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			first = true;
+		}
+		if (!first) {
+			fputc(' ', f);
+			col++;
+		}
+		util_fputs_escaped(word, f);
+		col += wcols;
+		first = false;
+	}
+	fputc('\n', f);
 }

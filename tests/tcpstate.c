@@ -8,15 +8,18 @@
  *
  * Some recipes need lost segments: tcpstate then runs nft itself and installs
  * table inet tcpdx_test with drop rules that match only the recipe's port.
- * Only loopback addresses are ever used, and tcpstate refuses to run in the
- * network namespace of PID 1.
+ * Only loopback addresses are ever used, and tcpstate refuses to run in a
+ * namespace that has any interface besides lo.
  *
  * Build: gcc -std=c11 -Wall -Wextra -O2 -o tcpstate tests/tcpstate.c
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* config.h may already define it */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -28,7 +31,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -288,6 +290,8 @@ static bool tally_matches(const struct expect *want)
 	return memcmp(&got, want, sizeof(got)) == 0;
 }
 
+static void mismatch(const char *stage, const char *why, const struct expect *want)
+	__attribute__((noreturn));
 static void mismatch(const char *stage, const char *why, const struct expect *want)
 {
 	struct expect got;
@@ -656,13 +660,22 @@ static const struct recipe *find_recipe(const char *name)
 	return NULL;
 }
 
-static void refuse_initial_netns(void)
+/*
+ * A namespace made by `ip netns add` holds only lo. Any other interface means
+ * we are in a real namespace (the host's or a container's): refuse.
+ */
+static void refuse_shared_netns(void)
 {
-	struct stat self, init;
+	struct if_nameindex *ifs = if_nameindex();
 
-	if (stat("/proc/self/ns/net", &self) == 0 && stat("/proc/1/ns/net", &init) == 0
-	    && self.st_dev == init.st_dev && self.st_ino == init.st_ino)
-		die("refusing to run in the network namespace of PID 1; use 'ip netns exec NS tcpstate ...'");
+	if (!ifs)
+		die("if_nameindex: %s", strerror(errno));
+	for (struct if_nameindex *i = ifs; i->if_index; i++)
+		if (strcmp(i->if_name, "lo") != 0)
+			die("refusing to run: this network namespace has interface %s besides lo; "
+			    "run me in a fresh one: ip netns add NS; ip netns exec NS tcpstate ...",
+			    i->if_name);
+	if_freenameindex(ifs);
 }
 
 static void raise_fd_limit(void)
@@ -713,7 +726,7 @@ int main(int argc, char **argv)
 		nports = nconn;
 	}
 
-	refuse_initial_netns();
+	refuse_shared_netns();
 	raise_fd_limit();
 	if (r->needs_nft && !(nft_path = find_nft()))
 		die("recipe %s needs nft (nftables) to drop segments, but nft was found "

@@ -77,16 +77,18 @@ static void build(struct snapshot *s, unsigned int families, uint32_t states)
 	}
 }
 
-static char *render(int (*fn)(FILE *, const struct snapshot *), const struct snapshot *s,
+/* A report with only the snapshot: no settings, counters or findings. */
+static char *render(int (*fn)(FILE *, const struct report *), const struct snapshot *s,
 		    int *ret)
 {
+	struct report r = render_snapshot_only(s);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
 		abort();
-	*ret = fn(f, s);
+	*ret = fn(f, &r);
 	fclose(f);
 	return buf;
 }
@@ -487,7 +489,8 @@ static const char want_json[] =
 	"      \"port\": 8080,\n"
 	"      \"accept_queue\": 3,\n"
 	"      \"backlog\": 2,\n"
-	"      \"full\": true\n"
+	"      \"full\": true,\n"
+	"      \"syn_recv\": 0\n"
 	"    },\n"
 	"    {\n"
 	"      \"family\": \"ipv4\",\n"
@@ -495,7 +498,8 @@ static const char want_json[] =
 	"      \"port\": 22,\n"
 	"      \"accept_queue\": 0,\n"
 	"      \"backlog\": 128,\n"
-	"      \"full\": false\n"
+	"      \"full\": false,\n"
+	"      \"syn_recv\": 0\n"
 	"    },\n"
 	"    {\n"
 	"      \"family\": \"ipv4\",\n"
@@ -503,7 +507,8 @@ static const char want_json[] =
 	"      \"port\": 80,\n"
 	"      \"accept_queue\": 0,\n"
 	"      \"backlog\": 4096,\n"
-	"      \"full\": false\n"
+	"      \"full\": false,\n"
+	"      \"syn_recv\": 0\n"
 	"    },\n"
 	"    {\n"
 	"      \"family\": \"ipv6\",\n"
@@ -511,7 +516,8 @@ static const char want_json[] =
 	"      \"port\": 8443,\n"
 	"      \"accept_queue\": 1,\n"
 	"      \"backlog\": 128,\n"
-	"      \"full\": false\n"
+	"      \"full\": false,\n"
+	"      \"syn_recv\": 0\n"
 	"    }\n"
 	"  ],\n"
 	"  \"dump\": {\n"
@@ -519,7 +525,9 @@ static const char want_json[] =
 	"    \"duplicates\": 0,\n"
 	"    \"malformed\": 0,\n"
 	"    \"interrupted\": false\n"
-	"  }\n"
+	"  },\n"
+	"  \"settings\": null,\n"
+	"  \"counters\": null\n"
 	"}\n";
 
 static int have_jq;
@@ -560,7 +568,7 @@ static void test_json(void)
 	jq_check(out, ".", "json: valid (jq)");
 	jq_check(out, "keys_unsorted == [\"schema_version\",\"tcpdx_version\",\"host\","
 		 "\"timestamp\",\"source\",\"families\",\"total\",\"states\",\"ipv4\",\"ipv6\","
-		 "\"detail\",\"listeners\",\"dump\"]", "json: the top-level keys, in order");
+		 "\"detail\",\"listeners\",\"dump\",\"settings\",\"counters\"]", "json: the top-level keys, in order");
 	jq_check(out, ".states | keys_unsorted == [\"established\",\"syn_sent\",\"syn_recv\","
 		 "\"fin_wait1\",\"fin_wait2\",\"time_wait\",\"close\",\"close_wait\",\"last_ack\","
 		 "\"listen\",\"closing\"]", "json: tcpstat's eleven keys, in kernel order");
@@ -615,7 +623,8 @@ static void test_json(void)
 		"    \"duplicates\": 2,\n"
 		"    \"malformed\": 1,\n"
 		"    \"interrupted\": true\n"
-		"  }\n}\n", "json: dump statistics, and the end of the document");
+		"  },\n  \"settings\": null,\n  \"counters\": null\n}\n",
+		"json: dump statistics, and the end of the document");
 	lacks_str(out, "\"ipv6\",", "json -4: no ipv6 listener or family");
 	jq_check(out, ".host == \"a\\\"b\\\\c\\u0001\\ufffd\" and .ipv6.listen == null "
 		 "and .states.close == 2 and .ipv4.close == 2", "json -4 --state all: jq agrees");
@@ -642,6 +651,7 @@ static void test_json(void)
 
 static void test_write_errors(void)
 {
+	struct report rep;
 	struct snapshot s;
 	FILE *f = fopen("/dev/full", "w");
 
@@ -652,9 +662,10 @@ static void test_write_errors(void)
 	}
 	setvbuf(f, NULL, _IONBF, 0);
 	build(&s, FILTER_V4 | FILTER_V6, STATES_DEFAULT_MASK);
-	is_int(render_text(f, &s), -1, "render_text to a full disk: -1");
+	rep = render_snapshot_only(&s);
+	is_int(render_text(f, &rep), -1, "render_text to a full disk: -1");
 	clearerr(f);
-	is_int(render_json(f, &s), -1, "render_json to a full disk: -1");
+	is_int(render_json(f, &rep), -1, "render_json to a full disk: -1");
 	fclose(f);
 	snapshot_free(&s);
 }
