@@ -73,8 +73,8 @@ static const char usage_text[] =
 	"                      change a rule's threshold, e.g. close-wait.warning=50;\n"
 	"                      may be repeated (see tcpdx explain RULE)\n"
 	"  -j, --json          print one JSON document (fields in tcpdx(8))\n"
-	"      --color[=WHEN]  colour the text: auto (default), always, never;\n"
-	"                      NO_COLOR in the environment means never\n"
+	"      --color[=WHEN]  colour the text: auto (default: on a terminal, unless\n"
+	"                      NO_COLOR is set), always, never\n"
 	"      --record FILE   also save the kernel's raw replies to FILE\n"
 	"      --replay FILE   read replies saved by --record instead of the kernel\n"
 	"  -h, --help          show this help and exit\n"
@@ -267,11 +267,10 @@ static bool use_color(const struct opts *o)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
-	if (o->color == COLOR_NEVER || (nc && *nc))
-		return false;
-	if (o->color == COLOR_ALWAYS)
-		return true;
-	return isatty(STDOUT_FILENO) && !(term && !strcmp(term, "dumb"));
+	/* An explicit --color beats NO_COLOR (no-color.org). */
+	if (o->color != COLOR_AUTO)
+		return o->color == COLOR_ALWAYS;
+	return !(nc && *nc) && isatty(STDOUT_FILENO) && !(term && !strcmp(term, "dumb"));
 }
 
 static int write_failed(void)

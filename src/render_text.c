@@ -290,13 +290,15 @@ static void finding(FILE *f, const struct report *r, const struct finding *x)
 		sev[k] = (char)(sev[k] - 'a' + 'A');
 	fprintf(f, "\n%s%-8s%s %s: ", sgr(r, sev_color(x->severity)), sev, sgr(r, "\033[0m"),
 		x->id);
-	util_fput_wrapped(f, "", x->summary, 2, TEXT_WIDTH - 10 - (int)strlen(x->id));
-	util_fput_wrapped(f, "  why: ", x->reason, 7, TEXT_WIDTH);
+	util_fput_wrapped(f, 11 + (int)strlen(x->id), x->summary, 2, TEXT_WIDTH);
+	fputs("  why: ", f);
+	util_fput_wrapped(f, 7, x->reason, 7, TEXT_WIDTH);
 	if (x->nev)
 		fputs("  evidence:\n", f);
 	for (i = 0; i < x->nev; i++)
 		evidence(f, &x->ev[i]);
-	util_fput_wrapped(f, "  what to do: ", x->advice, 14, TEXT_WIDTH);
+	fputs("  what to do: ", f);
+	util_fput_wrapped(f, 14, x->advice, 14, TEXT_WIDTH);
 }
 
 static void findings(FILE *f, const struct report *r)

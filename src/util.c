@@ -125,14 +125,13 @@ static int text_cols(const char *s, size_t n)
 	return cols;
 }
 
-void util_fput_wrapped(FILE *f, const char *prefix, const char *text, int indent, int width)
+void util_fput_wrapped(FILE *f, int col, const char *text, int indent, int width)
 {
-	int col = text_cols(prefix, strlen(prefix)), wcols;
 	bool first = true; /* no word yet on this line */
 	char word[1024];
 	size_t n;
+	int wcols;
 
-	fputs(prefix, f);
 	for (;;) {
 		text += strspn(text, " ");
 		n = strcspn(text, " ");

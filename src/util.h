@@ -43,11 +43,12 @@ size_t util_utf8_len(const unsigned char *s);
 size_t util_fputs_escaped(const char *s, FILE *f);
 
 /**
- * util_fput_wrapped() - write @prefix, then @text word-wrapped to @width
- * columns, continuation lines indented by @indent spaces; ends with a
- * newline. Words longer than a line are not broken. Text from outside is
- * escaped as util_fputs_escaped() does.
+ * util_fput_wrapped() - write @text word-wrapped to @width columns, starting
+ * at column @col (what the caller already printed on the line), continuation
+ * lines indented by @indent spaces; ends with a newline. Words longer than a
+ * line are not broken. Text from outside is escaped as util_fputs_escaped()
+ * does.
  */
-void util_fput_wrapped(FILE *f, const char *prefix, const char *text, int indent, int width);
+void util_fput_wrapped(FILE *f, int col, const char *text, int indent, int width);
 
 #endif

@@ -37,7 +37,8 @@ expect_usage_error() {
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[[ "${lines[0]}" == "Usage: tcpdx"* ]]
-	for opt in --ipv4 --ipv6 --state --json --record --replay --help --version diagnose; do
+	for opt in --ipv4 --ipv6 --state --interval --threshold --json --color --record --replay \
+		--help --version diagnose check explain; do
 		grep -q -- "$opt" <<<"$output" || { echo "--help lacks $opt" >&2; return 1; }
 	done
 	run "$TCPDX" -h
@@ -87,7 +88,7 @@ expect_usage_error() {
 }
 
 @test "unknown command lists the commands" {
-	expect_usage_error "unknown command 'lst'; commands: diagnose" lst
+	expect_usage_error "unknown command 'lst'; commands: diagnose, check, explain" lst
 }
 
 @test "extra argument after the command" {
@@ -163,4 +164,88 @@ expect_usage_error() {
 	run --separate-stderr bash -c '"$0" --replay /dev/null >/dev/full' "$TCPDX"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "tcpdx: writing the output failed: No space left on device" ]]
+}
+
+@test "bad --threshold: unknown rule, unknown parameter, bad value, bad form" {
+	expect_usage_error "unknown rule 'nosuch' in --threshold; rules: listen-overflow, syn-sent" \
+		--threshold nosuch.warning=1
+	expect_usage_error "rule 'close-wait' has no parameter 'warn'; it has: warning, critical" \
+		--threshold close-wait.warn=1
+	expect_usage_error "bad value 'lots' for close-wait.warning; expected a number >= 0" \
+		-t close-wait.warning=lots
+	expect_usage_error "bad value '-1' for close-wait.warning" --threshold close-wait.warning=-1
+	expect_usage_error "bad --threshold 'close-wait'; expected RULE.PARAM=VALUE" \
+		--threshold close-wait
+	expect_usage_error "option '--threshold' needs an argument: RULE.PARAM=VALUE" --threshold
+}
+
+@test "bad --interval and --color" {
+	expect_usage_error "bad --interval 'soon'; expected seconds from 0 to 3600" --interval soon
+	expect_usage_error "bad --interval '-1'" -i -1
+	expect_usage_error "bad --interval '4000'" -i 4000
+	expect_usage_error "option '--interval' needs an argument: a number of seconds" --interval
+	expect_usage_error "bad --color 'sometimes'; expected auto, always or never" --color=sometimes
+}
+
+@test "check: usage and runtime errors are UNKNOWN (exit 3)" {
+	run --separate-stderr "$TCPDX" check --bogus
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == "tcpdx: unknown option '--bogus'"* ]]
+	run --separate-stderr "$TCPDX" check --replay /nonexistent/x.nl
+	[ "$status" -eq 3 ]
+	[[ "$stderr" == "tcpdx: --replay: cannot open"* ]]
+	run --separate-stderr "$TCPDX" check extra
+	[ "$status" -eq 3 ]
+}
+
+@test "check on a recording: one line with perfdata for every queried state" {
+	run --separate-stderr "$TCPDX" check --replay /dev/null
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "TCPDX OK - 0 TCP sockets, no problems found | established=0 syn_sent=0 "* ]]
+	[[ "$output" == *" closing=0" ]]
+}
+
+@test "explain: overview, a state, a rule, an unknown topic" {
+	run "$TCPDX" explain
+	[ "$status" -eq 0 ]
+	local st
+	for st in ESTABLISHED SYN-SENT SYN-RECV FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT CLOSE CLOSE-WAIT \
+		LAST-ACK LISTEN CLOSING; do
+		grep -q -- "$st" <<<"$output" || { echo "overview lacks $st" >&2; return 1; }
+	done
+	run "$TCPDX" explain TIME_WAIT
+	[ "$status" -eq 0 ]
+	grep -qi "remote did close" <<<"$output"
+	run "$TCPDX" explain orphans
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Rule orphans"* ]]
+	run "$TCPDX" --threshold close-wait.warning=42 explain close-wait
+	[ "$status" -eq 0 ]
+	grep -q "warning = 42" <<<"$output"
+	run --separate-stderr "$TCPDX" explain bogus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "tcpdx: unknown topic 'bogus'; topics: "* ]]
+	expect_usage_error "unexpected argument 'more'; explain takes one topic" explain close-wait more
+}
+
+@test "--color: none in a pipe, always on request (even with NO_COLOR), never on request" {
+	run "$TCPDX" --replay /dev/null
+	[[ "$output" != *$'\033['* ]]
+	run "$TCPDX" --replay /dev/null --color=always
+	[[ "$output" == *$'\033['* ]]
+	NO_COLOR=1 run "$TCPDX" --replay /dev/null --color=always
+	[[ "$output" == *$'\033['* ]]
+	run "$TCPDX" --replay /dev/null --color=never
+	[[ "$output" != *$'\033['* ]]
+}
+
+@test "--color=auto on a terminal: colours, unless NO_COLOR or TERM=dumb" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	run script -qec "'$TCPDX' --replay /dev/null" /dev/null
+	[[ "$output" == *$'\033['* ]]
+	NO_COLOR=1 run script -qec "'$TCPDX' --replay /dev/null" /dev/null
+	[[ "$output" != *$'\033['* ]]
+	TERM=dumb run script -qec "'$TCPDX' --replay /dev/null" /dev/null
+	[[ "$output" != *$'\033['* ]]
 }
