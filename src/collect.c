@@ -188,9 +188,11 @@ int collect_all(const struct collect_opts *o, struct collected *c, char *err, si
 	memset(&c->before, 0, sizeof(c->before));
 	memset(&c->after, 0, sizeof(c->after));
 	c->interval = 0;
+	c->have_settings = settings;
 	if (settings) {
 		sysctl_read_all(o->proc_root, &c->sys);
-		if (o->interval > 0) {
+		/* A replay's /proc copy does not change: no rates to wait for. */
+		if (o->interval > 0 && !o->replay) {
 			start = now();
 			counters_read(o->proc_root, &c->before);
 		}
@@ -204,7 +206,7 @@ int collect_all(const struct collect_opts *o, struct collected *c, char *err, si
 		return ret;
 	if (!settings)
 		return 0;
-	if (o->interval > 0) {
+	if (o->interval > 0 && !o->replay) {
 		sleep_until(start + o->interval);
 		c->interval = now() - start;
 	}

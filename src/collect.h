@@ -34,6 +34,7 @@ struct collected {
 	struct sysctls sys;
 	struct counters before, after;
 	double interval;      /* measured between the reads; 0 if read once */
+	bool have_settings;   /* sys and counters were read (not for a bare replay) */
 };
 
 /**

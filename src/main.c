@@ -240,6 +240,8 @@ static void parse_command(struct opts *o, int argc, char **argv)
 						      : "this command takes options only");
 }
 
+static void check_unknown(const char *why);
+
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	bool v4 = false, v6 = false;
@@ -259,8 +261,17 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	parse_command(o, argc, argv);
 	if (o->error[0]) {
 		fprintf(stderr, "tcpdx: %s\n", o->error);
+		if (o->command == CMD_CHECK)
+			check_unknown(o->error);
 		exit(o->command == CMD_CHECK ? EXIT_CHECK_UNKNOWN : EXIT_USAGE);
 	}
+}
+
+/* A monitoring plugin always prints a status line, also when it fails. */
+static void check_unknown(const char *why)
+{
+	printf("TCPDX UNKNOWN - %s\n", why);
+	fflush(stdout);
 }
 
 static bool use_color(const struct opts *o)
@@ -294,14 +305,17 @@ static int cmd_report(const struct opts *o)
 	ret = collect_all(&co, c, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "tcpdx: %s\n", err);
+		if (o->command == CMD_CHECK)
+			check_unknown(err);
 		rc = o->command == CMD_CHECK ? EXIT_CHECK_UNKNOWN : 1;
 		goto out;
 	}
-	in = (struct rules_input){ .snap = &c->snap, .sys = &c->sys,
+	in = (struct rules_input){ .snap = &c->snap, .sys = c->have_settings ? &c->sys : NULL,
 				   .before = c->interval > 0 ? &c->before : NULL,
-				   .after = &c->after, .interval = c->interval };
-	r = (struct report){ .snap = &c->snap, .sys = &c->sys, .before = in.before,
-			     .after = &c->after, .interval = c->interval, .findings = fs,
+				   .after = c->have_settings ? &c->after : NULL,
+				   .interval = c->interval };
+	r = (struct report){ .snap = &c->snap, .sys = in.sys, .before = in.before,
+			     .after = in.after, .interval = c->interval, .findings = fs,
 			     .color = use_color(o) };
 	r.worst = rules_eval(&in, &o->th, fs);
 	if (o->command == CMD_CHECK)

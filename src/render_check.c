@@ -31,7 +31,8 @@ int render_check(FILE *f, const struct report *r)
 	for (i = 0; fs && i < fs->n; i++)
 		problems += fs->f[i].severity >= SEV_WARNING;
 	if (!problems)
-		fprintf(f, "%" PRIu64 " TCP sockets, no problems found", snapshot_total(r->snap));
+		fprintf(f, "%" PRIu64 " TCP %s, no problems found", snapshot_total(r->snap),
+			snapshot_total(r->snap) == 1 ? "socket" : "sockets");
 	for (i = 0; fs && i < fs->n && shown < 1; i++) {
 		if (fs->f[i].severity < SEV_WARNING)
 			continue;

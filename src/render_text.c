@@ -221,7 +221,7 @@ static void setting_note(enum sysctl_id id, long long v, const struct sysctls *s
 		snprintf(buf, len, "past this, closed connections are reset");
 		break;
 	case SYS_TCP_ORPHAN_RETRIES:
-		snprintf(buf, len, "%s", v == 0 ? "0 means 8 resends (about 100 s)"
+		snprintf(buf, len, "%s", v == 0 ? "0 means 8 resends (about 102 s)"
 						: "resends before an orphan is dropped");
 		break;
 	default:

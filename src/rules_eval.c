@@ -141,7 +141,6 @@ RULE_EVAL(close_wait)
 {
 	const struct state_evidence *e = &in->snap->ev[TS_CLOSE_WAIT];
 	uint64_t n = count(in, TS_CLOSE_WAIT), never = in->snap->not_accepted[TS_CLOSE_WAIT];
-	char d[32];
 
 	if (!n)
 		return SEV_OK;
@@ -162,8 +161,8 @@ RULE_EVAL(close_wait)
 		finding_num(f, "never_accepted", "never accept()ed (no inode)", (double)never,
 			    NULL);
 	if (e->with_info)
-		finding_text(f, "longest_idle", "longest since data arrived", "%s",
-			     finding_duration(e->max_idle_ms / 1000.0, d, sizeof(d)));
+		finding_num(f, "longest_idle", "longest since data arrived",
+			    e->max_idle_ms / 1000.0, "s");
 	finding_advice(f, "Fix the close path of the process that owns these local ports: a "
 		       "socket it never closes (an fd leak, or no close() on EOF or on an error "
 		       "path).%s Restarting the process frees them; ss -K (CAP_NET_ADMIN) "
@@ -229,7 +228,8 @@ RULE_EVAL(time_wait)
 		tw = n + in->snap->fin_wait2_minisocks;
 	if (sys(in, SYS_TCP_MAX_TW_BUCKETS, &max) && max > 0)
 		pct = 100.0 * (double)tw / (double)max;
-	if (!n && !(have_overflow && overflow > 0))
+	/* FIN-WAIT-2 minisocks alone can fill the buckets too. */
+	if (!n && !(have_overflow && overflow > 0) && !(pct >= th[0]))
 		return SEV_OK;
 	sev = n ? SEV_INFO : SEV_OK;
 	if (pct >= th[0])
@@ -413,8 +413,11 @@ RULE_EVAL(syn_recv)
 	double cookies = 0, drops = 0, pct;
 	const struct listener *l = busiest_listener(in->snap, &pct);
 	enum severity sev = SEV_OK;
+	long long mode;
 
-	rate(in, CTR_SYNCOOKIES_SENT, &cookies);
+	/* With tcp_syncookies=2 every SYN gets a cookie: no sign of overflow. */
+	if (!sys(in, SYS_TCP_SYNCOOKIES, &mode) || mode != 2)
+		rate(in, CTR_SYNCOOKIES_SENT, &cookies);
 	rate(in, CTR_REQQ_FULL_DROP, &drops);
 	if (stalled)
 		sev = stalled >= th[0] ? SEV_WARNING : SEV_INFO;
@@ -578,7 +581,7 @@ static enum severity closing_state(const struct rules_input *in, const double *t
 			       "tcp_orphan_retries = %lld%s and by tcp_max_orphans; sockets still "
 			       "open are bounded by tcp_retries2, or never while the peer's window "
 			       "stays zero.", t->reason, r,
-			       r == 0 ? " (0 means 8 resends, about 100 s)" : "");
+			       r == 0 ? " (0 means 8 resends, about 102 s)" : "");
 	else
 		finding_reason(f, "%s Orphans are bounded by tcp_orphan_retries (unknown here) "
 			       "and tcp_max_orphans.", t->reason);
@@ -636,9 +639,9 @@ RULE_EVAL(orphans)
 	finding_reason(f, "Orphans are sockets the applications closed while the kernel still "
 		       "finishes the close (FIN-WAIT-1, FIN-WAIT-2, LAST-ACK, CLOSING). Past "
 		       "tcp_max_orphans the kernel kills them with a reset, counts "
-		       "TCPAbortOnMemory and logs \"too many orphaned sockets\". Under memory "
-		       "pressure or after errors it counts each orphan 2 or 4 times against the "
-		       "limit, so trouble starts well below 100%%.");
+		       "TCPAbortOnMemory and logs \"too many orphaned sockets\". For an orphan "
+		       "idle longer than twice the maximum RTO, or after an ICMP error, it counts "
+		       "2 or 4 times against the limit, so trouble starts well below 100%%.");
 	finding_num(f, "orphans", "orphans (host-wide)", (double)orphans, NULL);
 	finding_num(f, "orphans_here", "orphans in this dump", (double)mine, NULL);
 	setting(f, in, SYS_TCP_MAX_ORPHANS);
@@ -668,9 +671,9 @@ RULE_EVAL(tcp_memory)
 			ph >= th[1] ? "at tcp_mem's maximum" : "above tcp_mem's pressure threshold");
 	finding_reason(f, "tcp_mem sets three thresholds, in pages, for all TCP buffers on the "
 		       "host: under the first nothing is limited; above the second the kernel "
-		       "shrinks buffers (TCPMemoryPressures); at the third it refuses memory, "
-		       "kills orphans (\"out of memory -- consider tuning tcp_mem\") and sends "
-		       "stall.");
+		       "shrinks buffers (TCPMemoryPressures); above the third it refuses "
+		       "memory: orphans are killed (\"out of memory -- consider tuning "
+		       "tcp_mem\") and sends stall until memory is freed.");
 	finding_num(f, "pages", "TCP pages in use", (double)pages, NULL);
 	finding_text(f, "tcp_mem", "net.ipv4.tcp_mem", "%lld %lld %lld", m->v[0], m->v[1],
 		     m->v[2]);
@@ -722,6 +725,8 @@ RULE_EVAL(established)
 	finding_num(f, "unread", "with at least rq_bytes unread", (double)unread, NULL);
 	finding_num(f, "max_recv_queue", "largest receive queue", (double)e->max_rqueue, "bytes");
 	finding_num(f, "zero_window", "peer not reading (persist timer)", (double)zero, NULL);
+	finding_num(f, "peer_window_zero", "peer advertising a zero window now",
+		    (double)e->zero_window, NULL);
 	finding_num(f, "retransmitting", "in retransmission timeouts", (double)retr, NULL);
 	finding_num(f, "max_retrans", "most consecutive timeouts", (double)e->max_retrans, NULL);
 	setting(f, in, SYS_TCP_RETRIES2);

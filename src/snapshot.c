@@ -127,7 +127,9 @@ static void add_evidence(struct snapshot *s, const struct tcp_sock *sk)
 		topk_add(&e->peers, &k);
 	}
 	e->by_timer[sk->timer <= ST_PERSIST ? sk->timer : 0]++;
-	if (sk->retrans) {
+	/* idiag_retrans counts timeouts only on the retransmit timer; with the
+	 * keepalive and persist timers it counts probes (reference 1.2). */
+	if (sk->retrans && sk->timer == ST_RETRANS) {
 		e->retransmitting++;
 		if (sk->retrans > e->max_retrans)
 			e->max_retrans = sk->retrans;

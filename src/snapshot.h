@@ -41,8 +41,8 @@ struct state_evidence {
 	struct topk lports;           /* local port */
 	struct topk peers;            /* remote address (no port) */
 	uint64_t by_timer[ST_PERSIST + 1];
-	uint64_t retransmitting;      /* retrans > 0 */
-	uint32_t max_retrans;
+	uint64_t retransmitting;      /* retrans > 0 on the retransmit timer */
+	uint32_t max_retrans;         /* the most, on the retransmit timer */
 	uint32_t max_expires_ms;      /* the furthest timer */
 	uint64_t with_info;           /* full sockets that carried tcp_info */
 	uint32_t max_idle_ms;         /* largest tcpi_last_data_recv */

@@ -191,6 +191,7 @@ expect_usage_error() {
 	run --separate-stderr "$TCPDX" check --bogus
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == "tcpdx: unknown option '--bogus'"* ]]
+	[[ "$output" == "TCPDX UNKNOWN - unknown option '--bogus'"* ]]
 	run --separate-stderr "$TCPDX" check --replay /nonexistent/x.nl
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == "tcpdx: --replay: cannot open"* ]]

@@ -59,8 +59,10 @@ static void defaults(struct sysctls *s)
 static struct thresholds th_default;
 static struct sysctls sys_default, sys_unknown;
 
-/* explain_topic() into a string; *ret gets its return value. Caller frees. */
-static char *topic(const char *word, const struct sysctls *sys, const struct thresholds *th,
+/* explain_topic() into a string; *ret gets its return value. Caller frees.
+ * Not inlined: GCC 12 then mistakes open_memstream's buffer for a dangling
+ * pointer (-Wdangling-pointer). */
+static __attribute__((noinline)) char *topic(const char *word, const struct sysctls *sys, const struct thresholds *th,
 		   int *ret)
 {
 	char *buf = NULL;
@@ -74,7 +76,7 @@ static char *topic(const char *word, const struct sysctls *sys, const struct thr
 	return buf;
 }
 
-static char *overview(const struct sysctls *sys, int *ret)
+static __attribute__((noinline)) char *overview(const struct sysctls *sys, int *ret)
 {
 	char *buf = NULL;
 	size_t len = 0;
