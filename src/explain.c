@@ -17,8 +17,7 @@
 #include "util.h"
 
 #define WRAP_COLS 78
-#define NBSP "\x1f" /* a space wrap() does not break at */
-#define TCP_RTO_MAX_MS_DEFAULT 120000 /* the kernel's constant before 6.15 */
+#define NBSP "\x1f" /* UTIL_NBSP: a space wrap() does not break at */
 #define TCP_RTO_MIN_S 0.2             /* TCP_RTO_MIN: the base of tcp_retries2's model */
 #define TCP_TIMEWAIT_LEN_S 60         /* hard-coded, no setting */
 
@@ -48,51 +47,16 @@ static void __attribute__((format(printf, 2, 3))) sb_add(struct sb *b, const cha
 		b->n = b->n + (size_t)r < sizeof(b->s) ? b->n + (size_t)r : sizeof(b->s) - 1;
 }
 
-/* Write @w bytes of a word, NBSP as a space. */
-static void put_word(FILE *f, const char *s, size_t w)
-{
-	size_t i;
-
-	for (i = 0; i < w; i++)
-		fputc(s[i] == NBSP[0] ? ' ' : s[i], f);
-}
-
 /*
  * Print @text wrapped at WRAP_COLS, the first line indented by @indent and the
- * others by @indent + @hang. Runs of blanks are one space; '\n' breaks a line.
+ * others by @indent + @hang; nothing for a text without words.
  */
 static void wrap(FILE *f, unsigned int indent, unsigned int hang, const char *text)
 {
-	unsigned int col = 0, margin = indent;
-	bool fresh = true;
-	size_t w;
-
-	while (*text) {
-		if (*text == ' ' || *text == '\n') {
-			if (*text++ == '\n' && !fresh) {
-				fputc('\n', f);
-				fresh = true;
-				margin = indent + hang;
-			}
-			continue;
-		}
-		w = strcspn(text, " \n");
-		if (!fresh && col + 1 + w > WRAP_COLS) {
-			fputc('\n', f);
-			fresh = true;
-			margin = indent + hang;
-		}
-		if (fresh)
-			col = (unsigned int)fprintf(f, "%*s", (int)margin, "");
-		else
-			col += (unsigned int)(fputc(' ', f) != EOF);
-		put_word(f, text, w);
-		col += (unsigned int)w;
-		fresh = false;
-		text += w;
-	}
-	if (!fresh)
-		fputc('\n', f);
+	if (!text[strspn(text, " \n")])
+		return;
+	fprintf(f, "%*s", (int)indent, "");
+	util_fput_wrapped(f, (int)indent, text, (int)(indent + hang), WRAP_COLS);
 }
 
 static void __attribute__((format(printf, 4, 5))) wrapf(FILE *f, unsigned int indent,
@@ -149,26 +113,14 @@ static void sb_secs(struct sb *b, double s)
 
 static long long rto_max_ms(const struct sysctls *sys)
 {
-	long long v;
-
-	return get(sys, SYS_TCP_RTO_MAX_MS, &v) && v > 0 ? v : TCP_RTO_MAX_MS_DEFAULT;
+	return rules_rto_max_ms(sys);
 }
 
-/*
- * tcp_model_timeout() with the 200 ms TCP_RTO_MIN base: how long @n doubling
- * retransmissions take before the limit of tcp_retries2 or tcp_orphan_retries
- * is reached (tcp_timer.c: retransmits_timed_out).
- */
+/* How long @n doubling retransmissions take from the 200 ms TCP_RTO_MIN, the
+ * limit of tcp_retries2 and tcp_orphan_retries (retransmits_timed_out). */
 static double model_timeout(long long n, long long rto_max)
 {
-	double max = (double)rto_max / 1000.0;
-	int thresh = 0;
-
-	while (thresh < 40 && TCP_RTO_MIN_S * (double)(2LL << thresh) <= max)
-		thresh++;
-	if (n <= thresh)
-		return (double)((2LL << n) - 1) * TCP_RTO_MIN_S;
-	return (double)((2LL << thresh) - 1) * TCP_RTO_MIN_S + (double)(n - thresh) * max;
+	return rules_model_timeout(n, TCP_RTO_MIN_S, rto_max);
 }
 
 /* "924.6 s, about 15 min (tcp_retries2 15)" */

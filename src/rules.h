@@ -132,6 +132,14 @@ int rules_threshold_set(struct thresholds *t, const char *spec, char *err, size_
  *   tcp_synack_retries @n.
  */
 double rules_syn_sent_give_up(long long n, long long linear, long long rto_max_ms);
+
+/* The maximum RTO in ms: tcp_rto_max_ms, or the kernel's fixed 120 s before
+ * 6.15 (where the setting does not exist). @sys may be NULL. */
+long long rules_rto_max_ms(const struct sysctls *sys);
+
+/* tcp_model_timeout() (tcp_timer.c): how long @n retransmissions take when
+ * the timeout starts at @base_s seconds and doubles up to @rto_max_ms. */
+double rules_model_timeout(long long n, double base_s, long long rto_max_ms);
 double rules_syn_recv_give_up(long long n, long long rto_max_ms);
 
 /**

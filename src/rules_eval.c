@@ -69,11 +69,29 @@ static enum severity max_sev(enum severity a, enum severity b)
 	return a > b ? a : b;
 }
 
-static long long rto_max_ms(const struct rules_input *in)
+long long rules_rto_max_ms(const struct sysctls *s)
 {
 	long long v;
 
-	return sys(in, SYS_TCP_RTO_MAX_MS, &v) && v > 0 ? v : TCP_RTO_MAX_MS_DEFAULT;
+	return s && sysctl_get(s, SYS_TCP_RTO_MAX_MS, &v) && v > 0 ? v : TCP_RTO_MAX_MS_DEFAULT;
+}
+
+static long long rto_max_ms(const struct rules_input *in)
+{
+	return rules_rto_max_ms(in->sys);
+}
+
+double rules_model_timeout(long long n, double base_s, long long rto_max_ms)
+{
+	double rto_max = (double)rto_max_ms / 1000.0;
+	int thresh = 0;
+
+	/* linear_backoff_thresh = ilog2(rto_max / base) */
+	while (thresh < 40 && base_s * (double)(2LL << thresh) <= rto_max)
+		thresh++;
+	if (n <= thresh)
+		return (double)((2LL << n) - 1) * base_s;
+	return (double)((2LL << thresh) - 1) * base_s + (double)(n - thresh) * rto_max;
 }
 
 /* Evidence for a setting: its value, or that it is unknown here. */
@@ -101,15 +119,11 @@ static void rate_ev(struct finding *f, const struct rules_input *in, enum counte
 
 double rules_syn_sent_give_up(long long n, long long linear, long long rto_max_ms)
 {
-	double rto_max = (double)rto_max_ms / 1000.0, rto = 1.0, t = 0, model;
-	int thresh = 0;
+	double rto_max = (double)rto_max_ms / 1000.0, rto = 1.0, t = 0;
+	/* The time limit: tcp_model_timeout() with TCP_TIMEOUT_INIT (1 s). */
+	double model = rules_model_timeout(n, 1.0, rto_max_ms);
 	long long k;
 
-	/* tcp_model_timeout() with TCP_TIMEOUT_INIT (1 s) as the base. */
-	while ((2 << thresh) <= rto_max)
-		thresh++;
-	model = n <= thresh ? (double)((2LL << n) - 1)
-			    : (double)((2LL << thresh) - 1) + (double)(n - thresh) * rto_max;
 	/* Each RTO expiry checks both limits (tcp_write_timeout); the first
 	 * tcp_syn_linear_timeouts retransmits keep the 1 s RTO. */
 	for (k = 1; k <= n + linear + 1; k++) {

@@ -125,16 +125,40 @@ static int text_cols(const char *s, size_t n)
 	return cols;
 }
 
+/* A word, escaped, with UTIL_NBSP shown as a space. */
+static void put_word(FILE *f, char *word)
+{
+	char *nb;
+
+	while ((nb = strchr(word, UTIL_NBSP))) {
+		*nb = '\0';
+		util_fputs_escaped(word, f);
+		fputc(' ', f);
+		word = nb + 1;
+	}
+	util_fputs_escaped(word, f);
+}
+
 void util_fput_wrapped(FILE *f, int col, const char *text, int indent, int width)
 {
-	bool first = true; /* no word yet on this line */
+	bool first = true;   /* no word yet on this line */
+	bool pending = false; /* a line was broken: indent before the next word */
 	char word[1024];
 	size_t n;
 	int wcols;
 
 	for (;;) {
 		text += strspn(text, " ");
-		n = strcspn(text, " ");
+		if (*text == '\n') {
+			text++;
+			if (!first) {
+				fputc('\n', f);
+				col = indent;
+				first = pending = true;
+			}
+			continue;
+		}
+		n = strcspn(text, " \n");
 		if (!n)
 			break;
 		if (n >= sizeof(word))
@@ -144,17 +168,17 @@ void util_fput_wrapped(FILE *f, int col, const char *text, int indent, int width
 		text += n;
 		wcols = text_cols(word, n);
 		if (!first && col + 1 + wcols > width) {
-			fprintf(f, "\n%*s", indent, "");
+			fputc('\n', f);
 			col = indent;
-			first = true;
+			first = pending = true;
 		}
-		if (!first) {
-			fputc(' ', f);
-			col++;
-		}
-		util_fputs_escaped(word, f);
+		if (pending)
+			fprintf(f, "%*s", indent, "");
+		else if (!first)
+			fputc(' ', f), col++;
+		put_word(f, word);
 		col += wcols;
-		first = false;
+		first = pending = false;
 	}
 	fputc('\n', f);
 }

@@ -46,9 +46,11 @@ size_t util_fputs_escaped(const char *s, FILE *f);
  * util_fput_wrapped() - write @text word-wrapped to @width columns, starting
  * at column @col (what the caller already printed on the line), continuation
  * lines indented by @indent spaces; ends with a newline. Words longer than a
- * line are not broken. Text from outside is escaped as util_fputs_escaped()
- * does.
+ * line are not broken; '\n' in @text breaks a line, and UTIL_NBSP joins two
+ * words with a space that is never broken. Text from outside is escaped as
+ * util_fputs_escaped() does.
  */
+#define UTIL_NBSP '\x1f' 
 void util_fput_wrapped(FILE *f, int col, const char *text, int indent, int width);
 
 #endif
