@@ -18,29 +18,53 @@
 #define COLLECT_EXT ((1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SHUTDOWN - 1)))
 
 struct pass {
+	const struct collect_opts *o;
 	const struct filter *filter;
 	struct snapshot *snap;
 	struct dedup *dedup;
+	struct owners *owners;
+	bool owner_filter;
 	bool replay;
 };
+
+/* --pid, --comm and --uid, on the owner the socket is attributed to. */
+static bool owner_passes(const struct pass *p, const struct tcp_sock *sk, const struct owner *o)
+{
+	uint32_t pid;
+
+	if (!p->owner_filter)
+		return true;
+	pid = snapshot_owner_of(p->snap, sk, o);
+	return filter_match_owner(p->filter, pid,
+				  o ? o->comm : snapshot_comm(p->snap, pid), sk->uid);
+}
 
 static int on_message(const struct nlmsghdr *nlh, void *data)
 {
 	struct pass *p = data;
+	const struct owner *o;
 	struct tcp_sock sk;
+	uint32_t pid;
 
 	if (diag_parse(nlh, &sk) < 0) {
 		p->snap->malformed++;
 		return 0;
 	}
-	/* The kernel filtered a live dump; a recording may hold anything. */
-	if (p->replay && !filter_match(p->filter, &sk))
+	/* The kernel filtered a live dump; a recording may hold anything, and
+	 * checking again costs a few comparisons. */
+	if (!filter_match(p->filter, &sk))
 		return 0;
 	if (dedup_seen(p->dedup, sk.cookie)) {
 		p->snap->duplicates++;
 		return 0;
 	}
-	snapshot_add(p->snap, &sk);
+	o = p->owners && sk.inode ? owners_lookup(p->owners, sk.inode) : NULL;
+	/* Listeners are always counted: requests and accept queues need them. */
+	if (sk.state != TS_LISTEN && !owner_passes(p, &sk, o))
+		return 0;
+	pid = snapshot_add_owned(p->snap, &sk, o);
+	if (p->o->each)
+		return p->o->each(&sk, o, pid, p->snap, p->o->each_data);
 	return 0;
 }
 
@@ -59,6 +83,7 @@ static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
 	struct diag_request req = { .ext = COLLECT_EXT,
 				    .states = filter_state_mask(p->filter) };
 	struct diag_stats st;
+	unsigned char bc[4096];
 	unsigned int i;
 	int ret;
 
@@ -79,6 +104,13 @@ static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
 		if (!(p->filter->families & fams[i].bit))
 			continue;
 		req.family = fams[i].family;
+		ret = filter_bytecode(p->filter, req.family, bc, sizeof(bc));
+		if (ret < 0) {
+			snprintf(err, errlen, "the filters do not fit in a kernel filter program");
+			return ret;
+		}
+		req.bytecode = ret ? bc : NULL;
+		req.bytecode_len = (size_t)ret;
 		memset(&st, 0, sizeof(st));
 		ret = diag_dump(d, &req, on_message, p, &st);
 		add_stats(p->snap, &st);
@@ -137,8 +169,26 @@ int collect_snapshot(const struct collect_opts *o, struct snapshot *snap, char *
 		return -ENOMEM;
 	}
 	dedup_init(dedup);
-	p = (struct pass){ .filter = o->filter, .snap = snap, .dedup = dedup,
+	p = (struct pass){ .o = o, .filter = o->filter, .snap = snap, .dedup = dedup,
+			   .owner_filter = filter_needs_owners(o->filter) ||
+					   o->filter->nuid > 0,
 			   .replay = o->replay != NULL };
+	if (o->by != GROUP_NONE)
+		snap->groups = groups_new(o->by);
+	/* A recording holds no processes; this host's would be wrong. */
+	if (!o->replay &&
+	    (o->owners || filter_needs_owners(o->filter) || o->by == GROUP_PROCESS)) {
+		/* Scanned before the dump: a socket opened in between has no
+		 * owner yet, one closed in between is simply not dumped. */
+		ret = owners_scan(o->proc_root, &p.owners);
+		if (ret) {
+			snprintf(err, errlen, "cannot read the processes in %s: %s",
+				 o->proc_root ? o->proc_root : "/proc", strerror(-ret));
+			goto out;
+		}
+		snap->owners = true;
+		snap->owners_unreadable = owners_unreadable(p.owners);
+	}
 
 	ret = open_diag(o, &d, err, errlen);
 	if (ret)
@@ -152,6 +202,7 @@ out:
 		ret = cret;
 	}
 	free(dedup);
+	owners_free(p.owners);
 	return ret;
 }
 
@@ -191,6 +242,12 @@ int collect_all(const struct collect_opts *o, struct collected *c, char *err, si
 	c->have_settings = settings;
 	if (settings) {
 		sysctl_read_all(o->proc_root, &c->sys);
+		if (o->globals) {
+			if (!c->sys.val[SYS_TCP_MAX_ORPHANS].known)
+				c->sys.val[SYS_TCP_MAX_ORPHANS] = o->globals->val[SYS_TCP_MAX_ORPHANS];
+			if (!c->sys.val[SYS_TCP_MEM].known)
+				c->sys.val[SYS_TCP_MEM] = o->globals->val[SYS_TCP_MEM];
+		}
 		/* A replay's /proc copy does not change: no rates to wait for. */
 		if (o->interval > 0 && !o->replay) {
 			start = now();

@@ -26,6 +26,16 @@ struct collect_opts {
 	double interval;      /* seconds between two counter reads; 0: read once */
 	bool settings;        /* also read sysctls and counters */
 	uint16_t port_lo, port_hi; /* ephemeral range for the snapshot; 0 0: all */
+	bool owners;          /* look up owner processes (-p, or a filter needs it) */
+	/* Settings read in the initial namespace: the global ones (tcp_max_orphans,
+	 * tcp_mem) are taken from here when the current namespace lacks them. */
+	const struct sysctls *globals;
+	enum group_by by;     /* count sockets per group too (--by) */
+	/* Called for every socket that passes the filters, after the snapshot
+	 * counted it (tcpdx list). @pid is the owner it was attributed to. */
+	int (*each)(const struct tcp_sock *sk, const struct owner *o, uint32_t pid,
+		    const struct snapshot *snap, void *data);
+	void *each_data;
 };
 
 /* One pass: the sockets, the settings they are judged against, the counters. */

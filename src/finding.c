@@ -114,6 +114,32 @@ void finding_top(struct finding *f, const char *key, const char *label, const st
 	e->nitems = (unsigned int)n;
 }
 
+char *finding_proc_str(const struct snapshot *s, uint32_t pid, char *buf, size_t len)
+{
+	const char *comm = snapshot_comm(s, pid);
+
+	snprintf(buf, len, "%s (pid %u)", comm ? comm : "?", pid);
+	return buf;
+}
+
+void finding_top_procs(struct finding *f, const char *key, const char *label,
+		       const struct topk *t, const struct snapshot *s)
+{
+	const struct topk_entry *top[EV_LIST_MAX];
+	size_t i, n = topk_top(t, top, EV_LIST_MAX);
+	struct evidence *e;
+	uint32_t pid;
+
+	if (!n || !(e = next_ev(f, key, label, EV_LIST)))
+		return;
+	for (i = 0; i < n; i++) {
+		memcpy(&pid, top[i]->key.addr, sizeof(pid));
+		finding_proc_str(s, pid, e->items[i].what, sizeof(e->items[i].what));
+		e->items[i].count = top[i]->count;
+	}
+	e->nitems = (unsigned int)n;
+}
+
 char *finding_duration(double s, char *buf, size_t len)
 {
 	unsigned long long t = (unsigned long long)(s + 0.5);

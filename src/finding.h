@@ -11,6 +11,7 @@
 #define TCPDX_FINDING_H
 
 #include "rules.h"
+#include "snapshot.h"
 #include "topk.h"
 
 /* How a top-k key is shown. */
@@ -36,6 +37,13 @@ void finding_text(struct finding *f, const char *key, const char *label, const c
 /* The EV_LIST_MAX largest keys of @t; nothing if @t is empty. */
 void finding_top(struct finding *f, const char *key, const char *label, const struct topk *t,
 		 enum key_format kf);
+
+/* The processes of a snapshot's per-state owner sketch: "java (pid 4321)". */
+void finding_top_procs(struct finding *f, const char *key, const char *label,
+		       const struct topk *t, const struct snapshot *s);
+
+/* "java (pid 4321)" for @pid, escaped for a terminal by the renderer. */
+char *finding_proc_str(const struct snapshot *s, uint32_t pid, char *buf, size_t len);
 
 /* An empty ranked list for the caller to fill (items, nitems), or NULL. */
 struct evidence *finding_list(struct finding *f, const char *key, const char *label);

@@ -19,14 +19,16 @@
 #include "collect.h"
 #include "explain.h"
 #include "filter.h"
+#include "netns.h"
 #include "render.h"
+#include "render_list.h"
 #include "rules.h"
 #include "util.h"
 
 #define EXIT_USAGE 2
 #define EXIT_CHECK_UNKNOWN 3
 
-enum command { CMD_DIAGNOSE, CMD_CHECK, CMD_EXPLAIN };
+enum command { CMD_DIAGNOSE, CMD_CHECK, CMD_EXPLAIN, CMD_LIST };
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct opts {
@@ -39,11 +41,19 @@ struct opts {
 	double interval;
 	const char *record;
 	const char *replay;
+	bool processes;               /* -p: look up owners */
+	const char *netns;            /* -N */
+	bool all_netns;
+	enum group_by by;
+	size_t top;
+	enum list_sort sort;
+	bool ndjson;
 	char error[600];              /* the first usage error */
 };
 
 static const char usage_text[] =
 	"Usage: tcpdx [diagnose] [OPTIONS]\n"
+	"       tcpdx list [OPTIONS]\n"
 	"       tcpdx check [OPTIONS]\n"
 	"       tcpdx explain [STATE|RULE]\n"
 	"Tell why TCP connections look the way they do: count every TCP socket by\n"
@@ -52,6 +62,8 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  diagnose            states, listener queues, key settings, findings (default)\n"
+	"  list                one line per socket, like ss -tan, with owner, timer,\n"
+	"                      retransmissions and idle time\n"
 	"  check               one monitoring-plugin line with perfdata; exit 0 OK,\n"
 	"                      1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
 	"  explain [TOPIC]     what a state or a rule means; without TOPIC, the whole\n"
@@ -66,6 +78,27 @@ static const char usage_text[] =
 	"                      listen, closing (ss and netstat spellings work too).\n"
 	"                      Groups: all, connected, synchronized, bucket, big.\n"
 	"                      Default: every state but close (bound-only sockets).\n"
+	"      --sport PORTS   local port or range (80, 8000-8080); comma-separated\n"
+	"      --dport PORTS   remote port or range\n"
+	"      --src PREFIXES  local address or CIDR (10.0.0.0/8, ::1)\n"
+	"      --dst PREFIXES  remote address or CIDR\n"
+	"                      (these four are filtered by the kernel; values of\n"
+	"                      one option are ORed, the options ANDed)\n"
+	"      --pid PIDS      only sockets of these processes\n"
+	"      --comm NAMES    only sockets of processes with these names\n"
+	"      --uid UIDS      only sockets of these users (numbers or names)\n"
+	"  -p, --processes     look up the process owning each socket (reads\n"
+	"                      /proc/*/fd; other users' need root)\n"
+	"  -N, --netns NAME|PID|PATH\n"
+	"                      run in that network namespace (ip netns name, any\n"
+	"                      process's pid, or an nsfs path)\n"
+	"      --all-netns     diagnose every network namespace, and the total\n"
+	"      --by KEY        diagnose: count per process, lport, peer or rhost\n"
+	"      --top N         with --by: show the N largest groups (default 10)\n"
+	"      --sort KEY      list: sort by state, queue, peer or owner (holds the\n"
+	"                      records in memory)\n"
+	"      --ndjson        list: one JSON object per line\n"
+	"  -n, --numeric       addresses as numbers (always; for ss habits)\n"
 	"  -i, --interval SECONDS\n"
 	"                      read the kernel's counters twice this far apart and\n"
 	"                      judge their rates (default 1; 0: read once, no rates)\n"
@@ -83,7 +116,9 @@ static const char usage_text[] =
 	"Exit status: 0 success, 1 runtime error, 2 usage error (check: see above).\n"
 	"Full reference: man tcpdx\n";
 
-enum { OPT_STATE = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR };
+enum { OPT_STATE = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_SPORT, OPT_DPORT, OPT_SRC,
+       OPT_DST, OPT_PID, OPT_COMM, OPT_UID, OPT_ALL_NETNS, OPT_BY, OPT_TOP, OPT_SORT,
+       OPT_NDJSON };
 
 static const struct option long_opts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -96,22 +131,39 @@ static const struct option long_opts[] = {
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "dport", required_argument, NULL, OPT_DPORT },
+	{ "src", required_argument, NULL, OPT_SRC },
+	{ "dst", required_argument, NULL, OPT_DST },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "uid", required_argument, NULL, OPT_UID },
+	{ "processes", no_argument, NULL, 'p' },
+	{ "netns", required_argument, NULL, 'N' },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "ndjson", no_argument, NULL, OPT_NDJSON },
+	{ "numeric", no_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_opts[] = ":46i:t:jhV";
+static const char short_opts[] = ":46i:t:jpN:nhV";
 
 static const char option_list[] =
-	"-4, -6, --state LIST, -i/--interval SECONDS, -t/--threshold RULE.PARAM=VALUE, "
-	"-j/--json, --color[=WHEN], --record FILE, --replay FILE, -h/--help, -V/--version";
+	"-4, -6, --state, --sport, --dport, --src, --dst, --pid, --comm, --uid, -p, -N, "
+	"--all-netns, --by, --top, --sort, --ndjson, -n, -i, -t, -j, --color, --record, "
+	"--replay, -h, -V (see tcpdx --help)";
 
 static const struct {
 	const char *name;
 	enum command cmd;
 } commands[] = {
 	{ "diagnose", CMD_DIAGNOSE },
+	{ "list", CMD_LIST },
 	{ "check", CMD_CHECK },
 	{ "explain", CMD_EXPLAIN },
 };
@@ -130,6 +182,29 @@ static __attribute__((format(printf, 2, 3))) void usage_error(struct opts *o, co
 	va_end(ap);
 }
 
+/* What an option's argument should be, for "needs an argument". */
+static const char *arg_help(const char *opt)
+{
+	static const struct { const char *opt, *help; } h[] = {
+		{ "state", "a comma-separated list of states" },
+		{ "interval", "a number of seconds" }, { "-i", "a number of seconds" },
+		{ "threshold", "RULE.PARAM=VALUE" }, { "-t", "RULE.PARAM=VALUE" },
+		{ "port", "a port or a range, e.g. 80 or 8000-8080" },
+		{ "src", "an address or a prefix, e.g. 10.0.0.0/8" },
+		{ "dst", "an address or a prefix, e.g. 10.0.0.0/8" },
+		{ "pid", "process ids" }, { "comm", "process names" }, { "uid", "user ids or names" },
+		{ "netns", "a namespace name, a pid or a path" }, { "-N", "a namespace name, a pid or a path" },
+		{ "by", "process, lport, peer or rhost" }, { "top", "a number of groups" },
+		{ "sort", "state, queue, peer or owner" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(h); i++)
+		if (h[i].opt[0] == '-' ? !strcmp(opt, h[i].opt) : !!strstr(opt, h[i].opt))
+			return h[i].help;
+	return "a file name";
+}
+
 /*
  * getopt_long reported '?' or ':'. For long options optind has moved past the
  * culprit; for a short one inside a cluster ("-z4") it may not have, so the
@@ -143,15 +218,10 @@ static void bad_option(struct opts *o, int c, char **argv)
 
 	if (c == ':') {
 		usage_error(o, "option '%s' needs an argument: %s", arg,
-			    strstr(arg, "state")       ? "a comma-separated list of states"
-			    : strstr(arg, "interval") || !strcmp(arg, "-i")
-							? "a number of seconds"
-			    : strstr(arg, "threshold") || !strcmp(arg, "-t")
-							? "RULE.PARAM=VALUE"
-							: "a file name");
+			    arg_help(arg));
 		return;
 	}
-	if (optopt && optopt < 256 && !strchr("46ijthV", optopt)) {
+	if (optopt && optopt < 256 && !strchr("46ijtpNnhV", optopt)) {
 		usage_error(o, "unknown option '-%c'; options: %s", optopt, option_list);
 		return;
 	}
@@ -188,10 +258,60 @@ static void parse_color(struct opts *o, const char *arg)
 		usage_error(o, "bad --color '%s'; expected auto, always or never", arg);
 }
 
+static void parse_top(struct opts *o, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (!*arg || *end || errno || v < 1 || v > 100000 || arg[0] == '-')
+		usage_error(o, "bad --top '%s'; expected a number of groups from 1 to 100000", arg);
+	else
+		o->top = v;
+}
+
+/* Options that only filter or group: each parses into the filter. */
+static bool parse_filter_option(struct opts *o, int c)
+{
+	char err[600];
+	int ret;
+
+	switch (c) {
+	case OPT_SPORT: ret = filter_add_ports(&o->filter, true, optarg, err, sizeof(err)); break;
+	case OPT_DPORT: ret = filter_add_ports(&o->filter, false, optarg, err, sizeof(err)); break;
+	case OPT_SRC: ret = filter_add_prefix(&o->filter, true, optarg, err, sizeof(err)); break;
+	case OPT_DST: ret = filter_add_prefix(&o->filter, false, optarg, err, sizeof(err)); break;
+	case OPT_PID: ret = filter_add_pids(&o->filter, optarg, err, sizeof(err)); break;
+	case OPT_COMM: ret = filter_add_comms(&o->filter, optarg, err, sizeof(err)); break;
+	case OPT_UID: ret = filter_add_uids(&o->filter, optarg, err, sizeof(err)); break;
+	case OPT_STATE: ret = filter_add_states(&o->filter, optarg, err, sizeof(err)); break;
+	case OPT_BY:
+		o->by = groups_parse(optarg);
+		if (o->by == GROUP_NONE)
+			usage_error(o, "bad --by '%s'; expected process, lport, peer or rhost",
+				    optarg);
+		return true;
+	case OPT_SORT:
+		o->sort = render_list_sort_parse(optarg);
+		if (o->sort == SORT_NONE)
+			usage_error(o, "bad --sort '%s'; expected state, queue, peer or owner",
+				    optarg);
+		return true;
+	default:
+		return false;
+	}
+	if (ret)
+		usage_error(o, "%s", err);
+	return true;
+}
+
 static void parse_option(struct opts *o, int c, char **argv, bool *v4, bool *v6)
 {
 	char err[600];
 
+	if (parse_filter_option(o, c))
+		return;
 	switch (c) {
 	case '4': *v4 = true; break;
 	case '6': *v6 = true; break;
@@ -200,10 +320,12 @@ static void parse_option(struct opts *o, int c, char **argv, bool *v4, bool *v6)
 	case OPT_COLOR: parse_color(o, optarg); break;
 	case OPT_RECORD: o->record = optarg; break;
 	case OPT_REPLAY: o->replay = optarg; break;
-	case OPT_STATE:
-		if (filter_add_states(&o->filter, optarg, err, sizeof(err)))
-			usage_error(o, "%s", err);
-		break;
+	case 'p': o->processes = true; break;
+	case 'N': o->netns = optarg; break;
+	case 'n': break;
+	case OPT_ALL_NETNS: o->all_netns = true; break;
+	case OPT_TOP: parse_top(o, optarg); break;
+	case OPT_NDJSON: o->ndjson = true; break;
 	case 't':
 		if (rules_threshold_set(&o->th, optarg, err, sizeof(err)))
 			usage_error(o, "%s", err);
@@ -228,7 +350,8 @@ static void parse_command(struct opts *o, int argc, char **argv)
 		if (!strcmp(word, commands[i].name))
 			break;
 	if (i == ARRAY_SIZE(commands)) {
-		usage_error(o, "unknown command '%s'; commands: diagnose, check, explain", word);
+		usage_error(o, "unknown command '%s'; commands: diagnose, list, check, explain",
+			    word);
 		return;
 	}
 	o->command = commands[i].cmd;
@@ -258,7 +381,15 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		o->filter.families = (v4 ? FILTER_V4 : 0) | (v6 ? FILTER_V6 : 0);
 	if (o->record && o->replay)
 		usage_error(o, "%s", "--record and --replay cannot be used together");
+	if (o->netns && o->all_netns)
+		usage_error(o, "%s", "--netns and --all-netns cannot be used together");
+	if ((o->netns || o->all_netns) && o->replay)
+		usage_error(o, "%s", "--replay reads a recording, not a namespace: drop --netns");
 	parse_command(o, argc, argv);
+	if (o->command != CMD_LIST && (o->sort != SORT_NONE || o->ndjson))
+		usage_error(o, "%s", "--sort and --ndjson are for tcpdx list");
+	if (o->command == CMD_LIST && (o->by != GROUP_NONE || o->all_netns))
+		usage_error(o, "%s", "--by and --all-netns are for diagnose and check, not list");
 	if (o->error[0]) {
 		fprintf(stderr, "tcpdx: %s\n", o->error);
 		if (o->command == CMD_CHECK)
@@ -290,46 +421,203 @@ static int write_failed(void)
 	return 1;
 }
 
-static int cmd_report(const struct opts *o)
+/* One namespace's collection and judgement. */
+struct run {
+	struct collected c;
+	struct findings fs;
+	struct report r;
+	char label[160];
+};
+
+static int run_one(const struct opts *o, const struct sysctls *globals,
+		   struct list_writer *lw, struct run *run, char *err, size_t errlen)
 {
 	struct collect_opts co = { .filter = &o->filter, .record = o->record,
 				   .replay = o->replay, .interval = o->interval,
-				   .proc_root = getenv("TCPDX_PROC_ROOT"), .settings = true };
-	struct collected *c = xcalloc(1, sizeof(*c));
-	struct findings *fs = xcalloc(1, sizeof(*fs));
+				   .proc_root = getenv("TCPDX_PROC_ROOT"),
+				   .settings = o->command != CMD_LIST,
+				   .owners = o->processes, .by = o->by, .globals = globals,
+				   .each = lw ? render_list_socket : NULL, .each_data = lw };
 	struct rules_input in;
-	struct report r;
-	char err[512];
-	int ret, rc = 0;
+	int ret = collect_all(&co, &run->c, err, errlen);
 
-	ret = collect_all(&co, c, err, sizeof(err));
+	if (ret)
+		return ret;
+	in = (struct rules_input){ .snap = &run->c.snap,
+				   .sys = run->c.have_settings ? &run->c.sys : NULL,
+				   .before = run->c.interval > 0 ? &run->c.before : NULL,
+				   .after = run->c.have_settings ? &run->c.after : NULL,
+				   .interval = run->c.interval };
+	run->r = (struct report){ .snap = &run->c.snap, .sys = in.sys, .before = in.before,
+				  .after = in.after, .interval = run->c.interval,
+				  .findings = &run->fs, .color = use_color(o), .top = o->top,
+				  .netns = run->label[0] ? run->label : NULL };
+	run->r.worst = rules_eval(&in, &o->th, &run->fs);
+	return 0;
+}
+
+/* A runtime error: check's convention, or exit 1. */
+static int fail(const struct opts *o, const char *err)
+{
+	fprintf(stderr, "tcpdx: %s\n", err);
+	if (o->command == CMD_CHECK) {
+		check_unknown(err);
+		return EXIT_CHECK_UNKNOWN;
+	}
+	return 1;
+}
+
+static int finish(const struct opts *o, int ret, enum severity worst)
+{
+	if (ret || fflush(stdout))
+		return o->command == CMD_CHECK ? EXIT_CHECK_UNKNOWN : write_failed();
+	if (o->command == CMD_CHECK)
+		return worst >= SEV_CRITICAL ? 2 : worst == SEV_WARNING ? 1 : 0;
+	return 0;
+}
+
+/* -N: the global settings come from here, the rest from the namespace. */
+static int enter_netns(const struct opts *o, struct sysctls *globals, char *label,
+		       size_t labellen, char *err, size_t errlen)
+{
+	char path[256];
+	int ret;
+
+	sysctl_read_all(getenv("TCPDX_PROC_ROOT"), globals);
+	ret = netns_resolve(o->netns, path, sizeof(path), err, errlen);
+	if (!ret)
+		ret = netns_enter(path, err, errlen);
+	snprintf(label, labellen, "%s", o->netns);
+	return ret;
+}
+
+static int cmd_report(const struct opts *o)
+{
+	struct run *run = xcalloc(1, sizeof(*run));
+	struct sysctls *globals = NULL;
+	struct list_writer *lw = NULL;
+	char err[512];
+	int ret, rc;
+
+	if (o->netns) {
+		globals = xcalloc(1, sizeof(*globals));
+		if (enter_netns(o, globals, run->label, sizeof(run->label), err, sizeof(err))) {
+			rc = fail(o, err);
+			goto out;
+		}
+	}
+	if (o->command == CMD_LIST)
+		lw = render_list_begin(stdout, o->ndjson ? LIST_NDJSON : o->json ? LIST_JSON
+										: LIST_TEXT,
+				       o->sort, o->processes || filter_needs_owners(&o->filter),
+				       o->filter.families & FILTER_V6);
+	ret = run_one(o, globals, lw, run, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "tcpdx: %s\n", err);
-		if (o->command == CMD_CHECK)
-			check_unknown(err);
-		rc = o->command == CMD_CHECK ? EXIT_CHECK_UNKNOWN : 1;
+		if (lw)
+			render_list_end(lw, &run->c.snap);
+		rc = fail(o, err);
 		goto out;
 	}
-	in = (struct rules_input){ .snap = &c->snap, .sys = c->have_settings ? &c->sys : NULL,
-				   .before = c->interval > 0 ? &c->before : NULL,
-				   .after = c->have_settings ? &c->after : NULL,
-				   .interval = c->interval };
-	r = (struct report){ .snap = &c->snap, .sys = in.sys, .before = in.before,
-			     .after = in.after, .interval = c->interval, .findings = fs,
-			     .color = use_color(o) };
-	r.worst = rules_eval(&in, &o->th, fs);
-	if (o->command == CMD_CHECK)
-		ret = render_check(stdout, &r);
-	else
-		ret = o->json ? render_json(stdout, &r) : render_text(stdout, &r);
-	if (ret || fflush(stdout))
-		rc = o->command == CMD_CHECK ? EXIT_CHECK_UNKNOWN : write_failed();
+	if (o->command == CMD_LIST)
+		ret = render_list_end(lw, &run->c.snap);
 	else if (o->command == CMD_CHECK)
-		rc = r.worst >= SEV_CRITICAL ? 2 : r.worst == SEV_WARNING ? 1 : 0;
+		ret = render_check(stdout, &run->r);
+	else
+		ret = o->json ? render_json(stdout, &run->r) : render_text(stdout, &run->r);
+	rc = finish(o, ret, run->r.worst);
 out:
-	snapshot_free(&c->snap);
-	free(c);
-	free(fs);
+	snapshot_free(&run->c.snap);
+	free(run);
+	free(globals);
+	return rc;
+}
+
+/* --all-netns: every namespace in turn, then the total. */
+static int render_all(const struct opts *o, struct run *runs, size_t n, struct report *total)
+{
+	struct report *r;
+	size_t i;
+	int ret = 0;
+
+	if (o->command == CMD_CHECK || o->json) {
+		r = xcalloc(n ? n : 1, sizeof(*r));
+		for (i = 0; i < n; i++)
+			r[i] = runs[i].r;
+		if (o->command == CMD_CHECK)
+			ret = render_check_all(stdout, r, n, total);
+		else
+			ret = render_json_all(stdout, r, n, total);
+		free(r);
+		return ret;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		printf("%s==== NAMESPACE %zu OF %zu ====\n", i ? "\n" : "", i + 1, n);
+		ret = render_text(stdout, &runs[i].r);
+	}
+	if (!ret) {
+		printf("\n==== TOTAL OVER %zu NAMESPACES ====\n", n);
+		ret = render_text(stdout, total);
+	}
+	return ret;
+}
+
+static int cmd_all_netns(const struct opts *o)
+{
+	struct netns_entry *ns = NULL;
+	struct run *runs = NULL;
+	struct snapshot *sum = xcalloc(1, sizeof(*sum));
+	struct report total = { .snap = sum, .color = use_color(o) };
+	struct sysctls globals;
+	size_t n = 0, i, done = 0, hidden = 0;
+	char err[512];
+	int self = -1, rc = 0;
+
+	sysctl_read_all(getenv("TCPDX_PROC_ROOT"), &globals);
+	snapshot_init(sum, o->filter.families, filter_state_mask(&o->filter));
+	if (netns_list_hidden(getenv("TCPDX_PROC_ROOT"), &ns, &n, &hidden, err, sizeof(err)) ||
+	    (self = netns_save()) < 0) {
+		rc = fail(o, self < 0 && !err[0] ? "cannot open this network namespace" : err);
+		goto out;
+	}
+	runs = xcalloc(n ? n : 1, sizeof(*runs));
+	for (i = 0; i < n; i++) {
+		struct run *r = &runs[done];
+
+		snprintf(r->label, sizeof(r->label), "%s", ns[i].label);
+		if ((!ns[i].is_self && netns_enter(ns[i].path, err, sizeof(err))) ||
+		    run_one(o, &globals, NULL, r, err, sizeof(err))) {
+			/* A namespace that vanished or that we may not enter. */
+			fprintf(stderr, "tcpdx: skipping namespace %s: %s\n", ns[i].label, err);
+			snapshot_free(&r->c.snap);
+			memset(r, 0, sizeof(*r));
+			continue;
+		}
+		snapshot_sum(sum, &r->c.snap);
+		if (r->r.worst > total.worst)
+			total.worst = r->r.worst;
+		done++;
+	}
+	if (netns_restore(self) < 0) {
+		rc = fail(o, "cannot return to the original network namespace");
+		self = -1;
+		goto out;
+	}
+	self = -1;
+	/* As root, only a more privileged process (a sandbox's pid 1) hides its
+	 * namespace, which kernel threads show anyway: say it to other users. */
+	if (hidden && geteuid() != 0)
+		fprintf(stderr, "tcpdx: the namespaces of %zu %s could not be read (run as root to "
+			"see every namespace)\n", hidden, hidden == 1 ? "process" : "processes");
+	rc = finish(o, render_all(o, runs, done, &total), total.worst);
+out:
+	for (i = 0; runs && i < done; i++)
+		snapshot_free(&runs[i].c.snap);
+	if (self >= 0)
+		close(self);
+	snapshot_free(sum);
+	free(sum);
+	free(runs);
+	free(ns);
 	return rc;
 }
 
@@ -359,7 +647,12 @@ int main(int argc, char **argv)
 	int rc;
 
 	parse_args(argc, argv, o);
-	rc = o->command == CMD_EXPLAIN ? cmd_explain(o) : cmd_report(o);
+	if (o->command == CMD_EXPLAIN)
+		rc = cmd_explain(o);
+	else if (o->all_netns)
+		rc = cmd_all_netns(o);
+	else
+		rc = cmd_report(o);
 	free(o);
 	return rc;
 }

@@ -28,7 +28,13 @@ struct report {
 	const struct findings *findings;  /* NULL: no diagnosis */
 	enum severity worst;
 	bool color;                       /* ANSI colours in text */
+	size_t top;                       /* groups shown (--top); the rest summed */
+	const char *netns;                /* the namespace's label, or NULL */
 };
+
+/* A group's name: "java/4321", "(kernel)", "8080", "10.0.0.1:5432", "10.0.0.1". */
+char *render_group_name(const struct snapshot *s, const struct group *g, char *buf,
+			size_t len);
 
 /* A report with only a snapshot (no settings, counters or findings). */
 static inline struct report render_snapshot_only(const struct snapshot *s)
@@ -45,8 +51,15 @@ int render_text(FILE *f, const struct report *r);
 /* One JSON document (schema_version 1, documented in tcpdx(8)). */
 int render_json(FILE *f, const struct report *r);
 
+/* Every namespace's report, then @total (counts summed; no findings). */
+int render_json_all(FILE *f, const struct report *r, size_t n, const struct report *total);
+
 /* The monitoring-plugin line: "TCPDX WARNING - ... | perfdata". */
 int render_check(FILE *f, const struct report *r);
+
+/* One line for several namespaces: the worst one's finding, labelled, and
+ * the perfdata of @total. */
+int render_check_all(FILE *f, const struct report *r, size_t n, const struct report *total);
 
 /* The settings always shown, in order. */
 extern const enum sysctl_id render_key_settings[4];

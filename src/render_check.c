@@ -22,31 +22,82 @@ static void put_plain(FILE *f, const char *s)
 		fputc(*s == '|' ? '/' : (unsigned char)*s < 0x20 ? ' ' : *s, f);
 }
 
-int render_check(FILE *f, const struct report *r)
+static unsigned int problems(const struct report *r)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; r->findings && i < r->findings->n; i++)
+		n += r->findings->f[i].severity >= SEV_WARNING;
+	return n;
+}
+
+/* The first problem of @r, or nothing; returns 1 if one was written. */
+static unsigned int first_problem(FILE *f, const struct report *r)
 {
 	const struct findings *fs = r->findings;
-	unsigned int i, shown = 0, problems = 0, st;
+	unsigned int i;
 
-	fprintf(f, "TCPDX %s - ", status_word(r->worst));
-	for (i = 0; fs && i < fs->n; i++)
-		problems += fs->f[i].severity >= SEV_WARNING;
-	if (!problems)
-		fprintf(f, "%" PRIu64 " TCP %s, no problems found", snapshot_total(r->snap),
-			snapshot_total(r->snap) == 1 ? "socket" : "sockets");
-	for (i = 0; fs && i < fs->n && shown < 1; i++) {
+	for (i = 0; fs && i < fs->n; i++) {
 		if (fs->f[i].severity < SEV_WARNING)
 			continue;
+		if (r->netns) {
+			fputc('[', f);
+			put_plain(f, r->netns);
+			fputs("] ", f);
+		}
 		fprintf(f, "%s: ", fs->f[i].id);
 		put_plain(f, fs->f[i].summary);
-		shown++;
+		return 1;
 	}
-	if (problems > shown)
-		fprintf(f, " (+%u more)", problems - shown);
+	return 0;
+}
+
+static void perfdata(FILE *f, const struct snapshot *s)
+{
+	unsigned int st;
+
 	fputs(" |", f);
 	for (st = TS_FIRST; st <= TS_LAST; st++)
-		if (states_queried(r->snap->states, st))
-			fprintf(f, " %s=%" PRIu64, states_json_key(st),
-				snapshot_state_total(r->snap, st));
+		if (states_queried(s->states, st))
+			fprintf(f, " %s=%" PRIu64, states_json_key(st), snapshot_state_total(s, st));
 	fputc('\n', f);
+}
+
+int render_check_all(FILE *f, const struct report *r, size_t n, const struct report *total)
+{
+	unsigned int all = 0, shown = 0;
+	size_t i, worst = 0;
+
+	for (i = 0; i < n; i++) {
+		all += problems(&r[i]);
+		if (r[i].worst > r[worst].worst)
+			worst = i;
+	}
+	fprintf(f, "TCPDX %s - ", status_word(total->worst));
+	if (!all)
+		fprintf(f, "%" PRIu64 " TCP %s in %zu namespaces, no problems found",
+			snapshot_total(total->snap),
+			snapshot_total(total->snap) == 1 ? "socket" : "sockets", n);
+	else
+		shown = first_problem(f, &r[worst]);
+	if (all > shown)
+		fprintf(f, " (+%u more)", all - shown);
+	perfdata(f, total->snap);
+	return ferror(f) ? -1 : 0;
+}
+
+int render_check(FILE *f, const struct report *r)
+{
+	unsigned int all = problems(r), shown = 0;
+
+	fprintf(f, "TCPDX %s - ", status_word(r->worst));
+	if (!all)
+		fprintf(f, "%" PRIu64 " TCP %s, no problems found", snapshot_total(r->snap),
+			snapshot_total(r->snap) == 1 ? "socket" : "sockets");
+	else
+		shown = first_problem(f, r);
+	if (all > shown)
+		fprintf(f, " (+%u more)", all - shown);
+	perfdata(f, r->snap);
 	return ferror(f) ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -7,6 +8,7 @@
 #include "json_writer.h"
 #include "render.h"
 #include "states.h"
+#include "util.h"
 
 #define JSON_SCHEMA_VERSION 1
 
@@ -83,6 +85,17 @@ static void listeners(json_writer_t *w, const struct snapshot *s)
 		json_kv_u64(w, "backlog", l->backlog);
 		json_kv_bool(w, "full", listener_full(l));
 		json_kv_u64(w, "syn_recv", l->syn_recv);
+		if (s->owners) {
+			json_key(w, "owner");
+			if (l->owner_pid) {
+				json_obj_start(w);
+				json_kv_u64(w, "pid", l->owner_pid);
+				json_kv_str(w, "comm", snapshot_comm(s, l->owner_pid));
+				json_obj_end(w);
+			} else {
+				json_null(w);
+			}
+		}
 		json_obj_end(w);
 	}
 	json_arr_end(w);
@@ -247,13 +260,78 @@ static void findings(json_writer_t *w, const struct report *r)
 	json_arr_end(w);
 }
 
-int render_json(FILE *f, const struct report *r)
+static void owners(json_writer_t *w, const struct snapshot *s)
 {
-	const struct snapshot *s = r->snap;
-	json_writer_t *w = json_new(f, true);
+	json_key(w, "owners");
+	if (!s->owners) {
+		json_null(w);
+		return;
+	}
+	json_obj_start(w);
+	json_kv_u64(w, "unknown", s->owner_unknown);
+	json_kv_u64(w, "kernel", s->owner_kernel);
+	json_kv_u64(w, "via_listener", s->owner_listener);
+	json_kv_u64(w, "unreadable_processes", s->owners_unreadable);
+	json_obj_end(w);
+}
+
+static void group_obj(json_writer_t *w, const struct snapshot *s, const char *name,
+		      const struct group *g)
+{
+	unsigned int st;
 
 	json_obj_start(w);
-	meta(w, s);
+	json_kv_str(w, "name", name);
+	if (g && groups_by(s->groups) == GROUP_PROCESS && g->key.pid &&
+	    g->key.pid != GROUP_PID_KERNEL) {
+		json_kv_u64(w, "pid", g->key.pid);
+		json_kv_str(w, "comm", snapshot_comm(s, g->key.pid));
+	}
+	json_key(w, "states");
+	json_obj_start(w);
+	for (st = TS_FIRST; st <= TS_LAST; st++)
+		if (states_queried(s->states, st))
+			json_kv_u64(w, states_json_key(st), g ? g->count[st] : 0);
+	json_obj_end(w);
+	json_kv_u64(w, "total", g ? g->total : 0);
+	json_obj_end(w);
+}
+
+static void groups(json_writer_t *w, const struct report *r)
+{
+	const struct snapshot *s = r->snap;
+	size_t i, n, want = r->top ? r->top : 10;
+	char name[UTIL_ADDRSTRLEN + OWNER_COMM_MAX];
+	const struct group **top;
+	struct group rest;
+
+	json_key(w, "groups");
+	if (!s->groups) {
+		json_null(w);
+		return;
+	}
+	top = xcalloc(want, sizeof(*top));
+	n = groups_top(s->groups, top, want, &rest);
+	json_obj_start(w);
+	json_kv_str(w, "by", groups_name(groups_by(s->groups)));
+	json_kv_u64(w, "count", groups_count(s->groups));
+	json_key(w, "top");
+	json_arr_start(w);
+	for (i = 0; i < n; i++)
+		group_obj(w, s, render_group_name(s, top[i], name, sizeof(name)), top[i]);
+	json_arr_end(w);
+	json_key(w, "rest");
+	snprintf(name, sizeof(name), "(%zu others)", groups_count(s->groups) - n);
+	group_obj(w, s, name, &rest);
+	json_obj_end(w);
+	free(top);
+}
+
+/* The members of one report's object. */
+static void report_members(json_writer_t *w, const struct report *r)
+{
+	const struct snapshot *s = r->snap;
+
 	json_kv_u64(w, "total", snapshot_total(s));
 	json_key(w, "states");
 	state_counts(w, s, -1);
@@ -264,10 +342,47 @@ int render_json(FILE *f, const struct report *r)
 	details(w, s);
 	listeners(w, s);
 	dump_info(w, s);
+	if (r->netns)
+		json_kv_str(w, "netns", r->netns);
+	owners(w, s);
+	groups(w, r);
 	settings(w, r->sys);
 	counters(w, r);
 	if (r->findings)
 		findings(w, r);
+}
+
+int render_json(FILE *f, const struct report *r)
+{
+	json_writer_t *w = json_new(f, true);
+
+	json_obj_start(w);
+	meta(w, r->snap);
+	report_members(w, r);
+	json_obj_end(w);
+	return json_free(w);
+}
+
+int render_json_all(FILE *f, const struct report *r, size_t n, const struct report *total)
+{
+	json_writer_t *w = json_new(f, true);
+	size_t i;
+
+	json_obj_start(w);
+	meta(w, total->snap);
+	json_kv_str(w, "severity", rules_severity_name(total->worst));
+	json_key(w, "namespaces");
+	json_arr_start(w);
+	for (i = 0; i < n; i++) {
+		json_obj_start(w);
+		report_members(w, &r[i]);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	json_key(w, "total");
+	json_obj_start(w);
+	report_members(w, total);
+	json_obj_end(w);
 	json_obj_end(w);
 	return json_free(w);
 }

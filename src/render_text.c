@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static void header(FILE *f, const struct snapshot *s)
+static void header(FILE *f, const struct snapshot *s, const char *netns)
 {
 	char when[64];
 	struct tm tm;
@@ -25,8 +26,13 @@ static void header(FILE *f, const struct snapshot *s)
 
 	gmtime_r(&s->when, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	fprintf(f, "tcpdx: %" PRIu64 " TCP %s %s ", total, plural(total, "socket", "sockets"),
-		s->replay ? "in a recording, read on" : "on");
+	fprintf(f, "tcpdx: %" PRIu64 " TCP %s ", total, plural(total, "socket", "sockets"));
+	if (netns) {
+		fputs("in namespace ", f);
+		util_fputs_escaped(netns, f);
+		fputc(' ', f);
+	}
+	fputs(s->replay ? "in a recording, read on " : "on ", f);
 	util_fputs_escaped(s->host, f);
 	fprintf(f, " at %s (%s)\n\n", when,
 		snapshot_has_family(s, SNAP_V4) && snapshot_has_family(s, SNAP_V6) ? "IPv4, IPv6"
@@ -319,11 +325,113 @@ static void findings(FILE *f, const struct report *r)
 		finding(f, r, &fs->f[i]);
 }
 
+char *render_group_name(const struct snapshot *s, const struct group *g, char *buf,
+			size_t len)
+{
+	const char *comm;
+
+	switch (groups_by(s->groups)) {
+	case GROUP_PROCESS:
+		comm = snapshot_comm(s, g->key.pid);
+		if (g->key.pid == GROUP_PID_KERNEL)
+			snprintf(buf, len, "(kernel)");
+		else if (!g->key.pid)
+			snprintf(buf, len, "(unknown)");
+		else
+			snprintf(buf, len, "%s/%u", comm ? comm : "?", g->key.pid);
+		break;
+	case GROUP_LPORT:
+		snprintf(buf, len, "%u", g->key.port);
+		break;
+	case GROUP_PEER:
+		util_addr_str(g->key.family, g->key.addr, g->key.port, buf);
+		break;
+	case GROUP_RHOST:
+		if (!inet_ntop(g->key.family, g->key.addr, buf, (socklen_t)len))
+			snprintf(buf, len, "?");
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+/* A state's column in the groups table: as wide as its name. */
+static int state_col(unsigned int st)
+{
+	int w = (int)strlen(states_name(st));
+
+	return w > 7 ? w : 7;
+}
+
+static void group_row(FILE *f, const struct snapshot *s, const char *name, const uint64_t *c,
+		      uint64_t total)
+{
+	unsigned int st;
+	int n = (int)util_fputs_escaped(name, f);
+
+	fprintf(f, "%*s", n < 24 ? 24 - n : 0, "");
+	for (st = TS_FIRST; st <= TS_LAST; st++)
+		if (snapshot_state_total(s, st))
+			fprintf(f, " %*" PRIu64, state_col(st), c[st]);
+	fprintf(f, " %8" PRIu64 "\n", total);
+}
+
+static void groups_table(FILE *f, const struct report *r)
+{
+	const struct snapshot *s = r->snap;
+	size_t i, n, want = r->top ? r->top : 10;
+	const struct group **top;
+	struct group rest;
+	char name[UTIL_ADDRSTRLEN + OWNER_COMM_MAX];
+	unsigned int st;
+
+	if (!s->groups)
+		return;
+	static const char *const heads[] = { [GROUP_PROCESS] = "PROCESS",
+					     [GROUP_LPORT] = "LOCAL PORT", [GROUP_PEER] = "PEER",
+					     [GROUP_RHOST] = "REMOTE HOST" };
+	const char *head = heads[groups_by(s->groups)] ? heads[groups_by(s->groups)] : "GROUP";
+
+	top = xcalloc(want, sizeof(*top));
+	n = groups_top(s->groups, top, want, &rest);
+	fprintf(f, "\nSOCKETS BY %s (top %zu of %zu)\n%-24s", head, n, groups_count(s->groups),
+		head);
+	for (st = TS_FIRST; st <= TS_LAST; st++)
+		if (snapshot_state_total(s, st))
+			fprintf(f, " %*s", state_col(st), states_name(st));
+	fprintf(f, " %8s\n", "TOTAL");
+	for (i = 0; i < n; i++)
+		group_row(f, s, render_group_name(s, top[i], name, sizeof(name)), top[i]->count,
+			  top[i]->total);
+	if (rest.total) {
+		snprintf(name, sizeof(name), "(%zu others)", groups_count(s->groups) - n);
+		group_row(f, s, name, rest.count, rest.total);
+	}
+	free(top);
+}
+
+static void owner_notes(FILE *f, const struct snapshot *s)
+{
+	if (!s->owners || !s->owner_unknown)
+		return;
+	if (s->owners_unreadable)
+		fprintf(f, "\nnote: owner unknown for %" PRIu64 " %s: the fds of %zu %s could not "
+			"be read; run as root to see them\n", s->owner_unknown,
+			plural(s->owner_unknown, "socket", "sockets"), s->owners_unreadable,
+			plural(s->owners_unreadable, "process", "processes"));
+	else
+		fprintf(f, "\nnote: no owner found for %" PRIu64 " %s (opened or closed during the "
+			"scan)\n", s->owner_unknown, plural(s->owner_unknown, "socket", "sockets"));
+}
+
 int render_text(FILE *f, const struct report *r)
 {
-	header(f, r->snap);
+	header(f, r->snap, r->netns);
 	state_table(f, r->snap);
 	listeners(f, r->snap);
+	groups_table(f, r);
+	owner_notes(f, r->snap);
 	dump_notes(f, r->snap);
 	settings(f, r);
 	findings(f, r);

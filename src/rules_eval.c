@@ -115,6 +115,22 @@ static void rate_ev(struct finding *f, const struct rules_input *in, enum counte
 		finding_num(f, key, counters_name(id), r, "per second");
 }
 
+/* The processes holding sockets of a state, or how to see them. */
+static void owners_evidence(struct finding *f, const struct rules_input *in,
+			    const struct state_evidence *e)
+{
+	if (!in->snap->owners) {
+		finding_text(f, "processes", "processes", "not looked up (run with -p)");
+		return;
+	}
+	finding_top_procs(f, "processes", "processes", &e->procs, in->snap);
+	if (!e->procs.total)
+		finding_text(f, "processes", "processes", "%s",
+			     in->snap->owners_unreadable
+			     ? "unknown: their fds cannot be read (run as root)"
+			     : "none found");
+}
+
 /* ---- kernel timing models -------------------------------------------------- */
 
 double rules_syn_sent_give_up(long long n, long long linear, long long rto_max_ms)
@@ -156,15 +172,25 @@ RULE_EVAL(close_wait)
 	const struct state_evidence *e = &in->snap->ev[TS_CLOSE_WAIT];
 	uint64_t n = count(in, TS_CLOSE_WAIT), never = in->snap->not_accepted[TS_CLOSE_WAIT];
 
+	const struct topk_entry *top[1];
+	char who[96] = "", proc[80];
+	uint32_t pid;
+
 	if (!n)
 		return SEV_OK;
-	finding_summary(f, "%" PRIu64 " %s in CLOSE-WAIT: the local application never called "
-			"close()", n, n == 1 ? "socket" : "sockets");
+	if (topk_top(&e->procs, top, 1)) {
+		memcpy(&pid, top[0]->key.addr, sizeof(pid));
+		snprintf(who, sizeof(who), " held by %s",
+			 finding_proc_str(in->snap, pid, proc, sizeof(proc)));
+	}
+	finding_summary(f, "%" PRIu64 " %s in CLOSE-WAIT%s: the local application never called "
+			"close()", n, n == 1 ? "socket" : "sockets", who);
 	finding_reason(f, "The peer closed its side (it sent a FIN, which this host "
 		       "acknowledged); the socket now waits for the application on this host "
 		       "to call close(). The kernel has no timeout for CLOSE-WAIT: these sockets "
 		       "stay until the process closes them or exits.");
 	finding_num(f, "count", "sockets", (double)n, NULL);
+	owners_evidence(f, in, e);
 	finding_top(f, "local_ports", "local ports", &e->lports, KEY_PORT);
 	finding_top(f, "peers", "peers", &e->peers, KEY_ADDR);
 	finding_num(f, "read_to_eof", "read up to the FIN, still not closed (rq 0)",
@@ -221,6 +247,9 @@ RULE_EVAL(fin_wait2)
 		    NULL);
 	setting(f, in, SYS_TCP_FIN_TIMEOUT);
 	finding_top(f, "peers", "peers that do not close", &s->ev[TS_FIN_WAIT2].peers, KEY_ADDR);
+	if (half && s->owners)
+		finding_top_procs(f, "processes", "processes holding half-closed ones",
+				  &s->ev[TS_FIN_WAIT2].procs, s);
 	finding_advice(f, "Fix the peers' application: look for CLOSE-WAIT on the hosts listed. "
 		       "On this host, a lower net.ipv4.tcp_fin_timeout frees orphaned ones "
 		       "sooner; half-closed ones stay until this application closes them.");
@@ -343,6 +372,8 @@ RULE_EVAL(syn_sent)
 	finding_num(f, "count", "sockets in SYN-SENT", (double)n, NULL);
 	finding_num(f, "stalled", "resent their SYN at least once", (double)stalled, NULL);
 	finding_top(f, "destinations", "destinations", &in->snap->syn_sent_dests, KEY_ADDR_PORT);
+	if (in->snap->owners)
+		finding_top_procs(f, "processes", "connecting processes", &e->procs, in->snap);
 	sys(in, SYS_TCP_SYN_LINEAR_TIMEOUTS, &linear);
 	if (sys(in, SYS_TCP_SYN_RETRIES, &retries)) {
 		finding_text(f, "retries", "SYN retransmits so far (most)",
@@ -503,8 +534,16 @@ static size_t listener_list(struct finding *f, const struct snapshot *s, double 
 	if (!n || !(e = finding_list(f, "listeners", "fullest listeners (accept queue)")))
 		return full;
 	for (i = 0; i < n; i++) {
-		snprintf(e->items[i].what, sizeof(e->items[i].what), "%s backlog %u",
-			 util_addr_str(l[i]->family, l[i]->addr, l[i]->port, addr), l[i]->backlog);
+		const char *comm = snapshot_comm(s, l[i]->owner_pid);
+
+		if (comm)
+			snprintf(e->items[i].what, sizeof(e->items[i].what), "%s backlog %u, %.15s/%u",
+				 util_addr_str(l[i]->family, l[i]->addr, l[i]->port, addr),
+				 l[i]->backlog, comm, l[i]->owner_pid);
+		else
+			snprintf(e->items[i].what, sizeof(e->items[i].what), "%s backlog %u",
+				 util_addr_str(l[i]->family, l[i]->addr, l[i]->port, addr),
+				 l[i]->backlog);
 		e->items[i].count = l[i]->accept_queue;
 	}
 	e->nitems = (unsigned int)n;
@@ -610,6 +649,9 @@ static enum severity closing_state(const struct rules_input *in, const double *t
 			    (double)e->max_wqueue, "bytes");
 	setting(f, in, SYS_TCP_ORPHAN_RETRIES);
 	finding_top(f, "peers", "peers", &e->peers, KEY_ADDR);
+	if (in->snap->owners && n > orphans)
+		finding_top_procs(f, "processes", "processes (sockets still open)", &e->procs,
+				  in->snap);
 	finding_advice(f, "%s", t->advice);
 	return by_count(n, th[0], th[1]);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -20,6 +21,7 @@ void snapshot_init(struct snapshot *s, unsigned int families, uint32_t states)
 	for (st = 0; st < TS_MAX_STATES; st++) {
 		topk_init(&s->ev[st].lports);
 		topk_init(&s->ev[st].peers);
+		topk_init(&s->ev[st].procs);
 	}
 	topk_init(&s->syn_sent_dests);
 	topk_init(&s->ephemeral);
@@ -77,7 +79,7 @@ static bool addr_any(const uint8_t *a, size_t len)
 
 /* The listener a request or an unaccepted child belongs to: same family and
  * port, and the same address or a wildcard one. Listeners are dumped first. */
-static struct listener *listener_for(struct snapshot *s, const struct tcp_sock *sk)
+static struct listener *listener_for(const struct snapshot *s, const struct tcp_sock *sk)
 {
 	size_t alen = sk->family == AF_INET6 ? 16 : 4;
 	int32_t i;
@@ -188,7 +190,13 @@ static void add_special(struct snapshot *s, const struct tcp_sock *sk)
 	}
 }
 
-void snapshot_add(struct snapshot *s, const struct tcp_sock *sk)
+const struct listener *snapshot_listener_for(const struct snapshot *s,
+					     const struct tcp_sock *sk)
+{
+	return listener_for(s, sk);
+}
+
+static void count_socket(struct snapshot *s, const struct tcp_sock *sk)
 {
 	enum snap_family f = sk->family == AF_INET6 ? SNAP_V6 : SNAP_V4;
 
@@ -223,6 +231,143 @@ void snapshot_add(struct snapshot *s, const struct tcp_sock *sk)
 	add_special(s, sk);
 }
 
+/* ---- owners ------------------------------------------------------------- */
+
+static size_t pid_slot(const struct proc_name *names, size_t cap, uint32_t pid)
+{
+	size_t i = (pid * 2654435761u) & (cap - 1);
+
+	while (names[i].pid && names[i].pid != pid)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+void snapshot_set_comm(struct snapshot *s, uint32_t pid, const char *comm)
+{
+	struct proc_name *old = s->names;
+	size_t i, cap;
+
+	if (!pid || !comm)
+		return;
+	if (2 * (s->names_used + 1) > s->names_cap) {
+		cap = s->names_cap ? 2 * s->names_cap : 64;
+		s->names = xcalloc(cap, sizeof(*s->names));
+		for (i = 0; i < s->names_cap; i++)
+			if (old[i].pid)
+				s->names[pid_slot(s->names, cap, old[i].pid)] = old[i];
+		free(old);
+		s->names_cap = cap;
+	}
+	i = pid_slot(s->names, s->names_cap, pid);
+	if (s->names[i].pid)
+		return;
+	s->names[i].pid = pid;
+	snprintf(s->names[i].comm, sizeof(s->names[i].comm), "%s", comm);
+	s->names_used++;
+}
+
+const char *snapshot_comm(const struct snapshot *s, uint32_t pid)
+{
+	size_t i;
+
+	if (!pid || !s->names_cap)
+		return NULL;
+	i = pid_slot(s->names, s->names_cap, pid);
+	return s->names[i].pid ? s->names[i].comm : NULL;
+}
+
+/* Requests, and connections waiting in an accept queue, have no inode yet. */
+static bool belongs_to_listener(const struct tcp_sock *sk)
+{
+	return sk->inode == 0 && (sk->kind == SK_REQUEST ||
+				  (sk->kind == SK_FULL && (sk->state == TS_ESTABLISHED ||
+							   sk->state == TS_CLOSE_WAIT ||
+							   sk->state == TS_SYN_RECV)));
+}
+
+uint32_t snapshot_owner_of(const struct snapshot *s, const struct tcp_sock *sk,
+			   const struct owner *o)
+{
+	const struct listener *l;
+
+	if (o)
+		return o->pid;
+	if (belongs_to_listener(sk) && (l = listener_for(s, sk)))
+		return l->owner_pid;
+	return 0;
+}
+
+static void count_owner(struct snapshot *s, const struct tcp_sock *sk, uint32_t pid,
+			const struct owner *o)
+{
+	struct topk_key k;
+
+	if (o)
+		;
+	else if (sk->inode == 0 && !belongs_to_listener(sk))
+		s->owner_kernel++;
+	else if (pid)
+		s->owner_listener++;
+	else
+		s->owner_unknown++;
+	if (!pid)
+		return;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.addr, &pid, sizeof(pid));
+	topk_add(&s->ev[sk->state].procs, &k);
+}
+
+static void group_socket(struct snapshot *s, const struct tcp_sock *sk, uint32_t pid)
+{
+	struct group_key k;
+
+	memset(&k, 0, sizeof(k));
+	switch (groups_by(s->groups)) {
+	case GROUP_PROCESS:
+		k.pid = pid ? pid : (sk->inode == 0 && !belongs_to_listener(sk))
+					    ? GROUP_PID_KERNEL : 0;
+		break;
+	case GROUP_LPORT:
+		k.port = sk->sport;
+		break;
+	case GROUP_PEER:
+		k.port = sk->dport;
+		/* fall through */
+	case GROUP_RHOST:
+		k.family = sk->family;
+		memcpy(k.addr, sk->daddr, sk->family == AF_INET6 ? 16 : 4);
+		break;
+	default:
+		return;
+	}
+	groups_add(s->groups, &k, sk->state);
+}
+
+uint32_t snapshot_add_owned(struct snapshot *s, const struct tcp_sock *sk,
+			    const struct owner *o)
+{
+	uint32_t pid;
+
+	if (sk->state >= TS_MAX_STATES)
+		return 0;
+	count_socket(s, sk);
+	pid = snapshot_owner_of(s, sk, o);
+	if (o)
+		snapshot_set_comm(s, o->pid, o->comm);
+	if (sk->state == TS_LISTEN && s->nlisteners)
+		s->listeners[s->nlisteners - 1].owner_pid = o ? o->pid : 0;
+	if (s->owners)
+		count_owner(s, sk, pid, o);
+	if (s->groups)
+		group_socket(s, sk, pid);
+	return pid;
+}
+
+void snapshot_add(struct snapshot *s, const struct tcp_sock *sk)
+{
+	snapshot_add_owned(s, sk, NULL);
+}
+
 uint64_t snapshot_rq_at_least(const struct snapshot *s, unsigned int state, unsigned int log2)
 {
 	uint64_t n = 0;
@@ -255,9 +400,33 @@ bool snapshot_has_family(const struct snapshot *s, enum snap_family f)
 	return s->families & (f == SNAP_V6 ? FILTER_V6 : FILTER_V4);
 }
 
+void snapshot_sum(struct snapshot *dst, const struct snapshot *src)
+{
+	unsigned int f, st;
+
+	for (st = 0; st < TS_MAX_STATES; st++) {
+		for (f = 0; f < SNAP_NFAM; f++)
+			dst->count[f][st] += src->count[f][st];
+		dst->orphans[st] += src->orphans[st];
+		dst->half_closed[st] += src->half_closed[st];
+		dst->not_accepted[st] += src->not_accepted[st];
+	}
+	dst->fin_wait2_minisocks += src->fin_wait2_minisocks;
+	dst->syn_recv_requests += src->syn_recv_requests;
+	dst->messages += src->messages;
+	dst->duplicates += src->duplicates;
+	dst->malformed += src->malformed;
+	dst->interrupted |= src->interrupted;
+}
+
 void snapshot_free(struct snapshot *s)
 {
 	free(s->listeners);
+	free(s->names);
+	groups_free(s->groups);
+	s->names = NULL;
+	s->groups = NULL;
+	s->names_cap = s->names_used = 0;
 	free(s->listen_index);
 	free(s->listen_next);
 	s->listen_index = s->listen_next = NULL;

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "groups.h"
+#include "owners.h"
 #include "sock.h"
 #include "topk.h"
 
@@ -34,6 +36,7 @@ struct listener {
 	uint32_t inode;
 	uint32_t syn_recv;            /* request sockets on this port */
 	uint32_t syn_recv_retrans;    /* the most SYN-ACKs resent for one */
+	uint32_t owner_pid;           /* 0: unknown or not looked up */
 };
 
 /* Evidence about the sockets in one state. */
@@ -50,6 +53,13 @@ struct state_evidence {
 	uint64_t zero_window;         /* tcpi_snd_wnd == 0 (peer not reading) */
 	uint64_t rq_log2[33];         /* rq by floor(log2(rq)) + 1; [0] = empty */
 	uint32_t max_rqueue, max_wqueue;
+	struct topk procs;            /* owner pid (in addr); only with owners */
+};
+
+/* Process names of the owners seen, by pid. */
+struct proc_name {
+	uint32_t pid;
+	char comm[OWNER_COMM_MAX];
 };
 
 struct snapshot {
@@ -81,6 +91,18 @@ struct snapshot {
 	struct topk ephemeral;
 	uint16_t port_lo, port_hi;    /* the range counted; 0 0 = all ports */
 
+	/* Owners, when looked up (-p): who holds the sockets. */
+	bool owners;                  /* owner lookup was done */
+	uint64_t owner_unknown;       /* sockets with an inode but no owner found */
+	uint64_t owner_kernel;        /* orphans and minisocks: the kernel's */
+	uint64_t owner_listener;      /* requests and unaccepted: the listener's */
+	size_t owners_unreadable;     /* processes whose fds could not be read */
+	struct proc_name *names;      /* open addressing on pid; pid 0 = free */
+	size_t names_cap, names_used;
+
+	/* Sockets by group (--by), or NULL. */
+	struct groups *groups;
+
 	/* The dump itself. */
 	uint64_t messages, duplicates, malformed;
 	bool interrupted;
@@ -99,6 +121,30 @@ uint64_t snapshot_rq_at_least(const struct snapshot *s, unsigned int state, unsi
 /* Count one socket. */
 void snapshot_add(struct snapshot *s, const struct tcp_sock *sk);
 
+/**
+ * snapshot_add_owned() - count one socket and its owner (@o may be NULL: no
+ * owner found). Sockets without an inode are attributed as the kernel allows:
+ * requests and unaccepted connections to the owner of their listener,
+ * orphans and minisocks to the kernel. Returns the pid the socket was
+ * attributed to (0 if none), for callers that filter or group by owner.
+ */
+uint32_t snapshot_add_owned(struct snapshot *s, const struct tcp_sock *sk,
+			    const struct owner *o);
+
+/* Owner attribution without counting: the pid @sk belongs to, as above. */
+uint32_t snapshot_owner_of(const struct snapshot *s, const struct tcp_sock *sk,
+			   const struct owner *o);
+
+/* The name of an owner pid seen by snapshot_add_owned(), or NULL. */
+const char *snapshot_comm(const struct snapshot *s, uint32_t pid);
+
+/* Remember a pid's name (used for listeners' owners too). */
+void snapshot_set_comm(struct snapshot *s, uint32_t pid, const char *comm);
+
+/* The listener @sk (a request or an accept-queue child) belongs to, or NULL. */
+const struct listener *snapshot_listener_for(const struct snapshot *s,
+					     const struct tcp_sock *sk);
+
 /* Sum of a state over both families. */
 uint64_t snapshot_state_total(const struct snapshot *s, unsigned int state);
 
@@ -113,6 +159,10 @@ static inline bool listener_full(const struct listener *l)
 {
 	return l->accept_queue > l->backlog;
 }
+
+/* Add @src's counts (states, closing splits, dump statistics; not evidence,
+ * listeners or groups) to @dst: the total over several namespaces. */
+void snapshot_sum(struct snapshot *dst, const struct snapshot *src);
 
 void snapshot_free(struct snapshot *s);
 

@@ -526,6 +526,8 @@ static const char want_json[] =
 	"    \"malformed\": 0,\n"
 	"    \"interrupted\": false\n"
 	"  },\n"
+	"  \"owners\": null,\n"
+	"  \"groups\": null,\n"
 	"  \"settings\": null,\n"
 	"  \"counters\": null\n"
 	"}\n";
@@ -568,7 +570,7 @@ static void test_json(void)
 	jq_check(out, ".", "json: valid (jq)");
 	jq_check(out, "keys_unsorted == [\"schema_version\",\"tcpdx_version\",\"host\","
 		 "\"timestamp\",\"source\",\"families\",\"total\",\"states\",\"ipv4\",\"ipv6\","
-		 "\"detail\",\"listeners\",\"dump\",\"settings\",\"counters\"]", "json: the top-level keys, in order");
+		 "\"detail\",\"listeners\",\"dump\",\"owners\",\"groups\",\"settings\",\"counters\"]", "json: the top-level keys, in order");
 	jq_check(out, ".states | keys_unsorted == [\"established\",\"syn_sent\",\"syn_recv\","
 		 "\"fin_wait1\",\"fin_wait2\",\"time_wait\",\"close\",\"close_wait\",\"last_ack\","
 		 "\"listen\",\"closing\"]", "json: tcpstat's eleven keys, in kernel order");
@@ -623,7 +625,8 @@ static void test_json(void)
 		"    \"duplicates\": 2,\n"
 		"    \"malformed\": 1,\n"
 		"    \"interrupted\": true\n"
-		"  },\n  \"settings\": null,\n  \"counters\": null\n}\n",
+		"  },\n  \"owners\": null,\n  \"groups\": null,\n  \"settings\": null,\n"
+		"  \"counters\": null\n}\n",
 		"json: dump statistics, and the end of the document");
 	lacks_str(out, "\"ipv6\",", "json -4: no ipv6 listener or family");
 	jq_check(out, ".host == \"a\\\"b\\\\c\\u0001\\ufffd\" and .ipv6.listen == null "
