@@ -59,9 +59,11 @@ static int on_message(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	}
 	o = p->owners && sk.inode ? owners_lookup(p->owners, sk.inode) : NULL;
-	/* Listeners are always counted: requests and accept queues need them. */
-	if (sk.state != TS_LISTEN && !owner_passes(p, &sk, o))
+	if (!owner_passes(p, &sk, o)) {
+		/* Its requests and accept queue still need to know it. */
+		snapshot_add_filtered_listener(p->snap, &sk, o);
 		return 0;
+	}
 	pid = snapshot_add_owned(p->snap, &sk, o);
 	if (p->o->each)
 		return p->o->each(&sk, o, pid, p->snap, p->o->each_data);
@@ -101,7 +103,8 @@ static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
 		return ret;
 	}
 	for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
-		if (!(p->filter->families & fams[i].bit))
+		if (!(p->filter->families & fams[i].bit) ||
+		    !filter_family_possible(p->filter, fams[i].family))
 			continue;
 		req.family = fams[i].family;
 		ret = filter_bytecode(p->filter, req.family, bc, sizeof(bc));

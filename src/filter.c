@@ -78,8 +78,8 @@ int filter_add_states(struct filter *f, const char *list, char *err, size_t errl
 	for (w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		m = word_mask(w);
 		if (!m) {
-			snprintf(err, errlen, "unknown state '%s' in --state; accepted: %s",
-				 w, filter_state_words);
+			snprintf(err, errlen, "unknown state '%s' in --state; accepted: %s", w,
+				 filter_state_words);
 			ret = -EINVAL;
 			goto out;
 		}
@@ -102,7 +102,6 @@ uint32_t filter_state_mask(const struct filter *f)
 	return f->states ? f->states : STATES_DEFAULT_MASK;
 }
 
-
 /* ---- lists of values ---------------------------------------------------- */
 
 /* Parsed values of one option, before they are added to the filter. */
@@ -114,9 +113,9 @@ union filter_vals {
 };
 
 struct list_opt {
-	const char *name;       /* "--sport" */
-	const char *accepted;   /* what the option accepts, for messages */
-	size_t size;            /* bytes per value */
+	const char *name; /* "--sport" */
+	const char *accepted; /* what the option accepts, for messages */
+	size_t size; /* bytes per value */
 	/* Parse one word into value @i of @vals; 0 or -EINVAL with @err. */
 	int (*parse)(const struct list_opt *o, const char *w, union filter_vals *vals,
 		     unsigned int i, char *err, size_t errlen);
@@ -167,8 +166,8 @@ static int add_list(const struct list_opt *o, const char *spec, void *dst, unsig
 
 	for (w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		if (*n + got >= FILTER_MAX) {
-			snprintf(err, errlen, "too many values for %s: at most %d in all",
-				 o->name, FILTER_MAX);
+			snprintf(err, errlen, "too many values for %s: at most %d in all", o->name,
+				 FILTER_MAX);
 			ret = -E2BIG;
 			goto out;
 		}
@@ -218,12 +217,16 @@ static int parse_port_word(const struct list_opt *o, const char *w, union filter
 #define PORTS_ACCEPTED "a port 0..65535 or a range LO-HI with LO <= HI, comma-separated"
 
 static const struct list_opt opt_sport = {
-	.name = "--sport", .accepted = PORTS_ACCEPTED,
-	.size = sizeof(struct filter_ports), .parse = parse_port_word,
+	.name = "--sport",
+	.accepted = PORTS_ACCEPTED,
+	.size = sizeof(struct filter_ports),
+	.parse = parse_port_word,
 };
 static const struct list_opt opt_dport = {
-	.name = "--dport", .accepted = PORTS_ACCEPTED,
-	.size = sizeof(struct filter_ports), .parse = parse_port_word,
+	.name = "--dport",
+	.accepted = PORTS_ACCEPTED,
+	.size = sizeof(struct filter_ports),
+	.parse = parse_port_word,
 };
 
 int filter_add_ports(struct filter *f, bool local, const char *spec, char *err, size_t errlen)
@@ -305,17 +308,21 @@ static int parse_prefix_word(const struct list_opt *o, const char *w, union filt
 	return 0;
 }
 
-#define PREFIX_ACCEPTED                                                                    \
-	"an IPv4 or IPv6 address with an optional /LEN (0..32 for IPv4, 0..128 for IPv6), " \
+#define PREFIX_ACCEPTED                                                                            \
+	"an IPv4 or IPv6 address with an optional /LEN (0..32 for IPv4, 0..128 for IPv6), "        \
 	"IPv6 also in brackets, comma-separated"
 
 static const struct list_opt opt_src = {
-	.name = "--src", .accepted = PREFIX_ACCEPTED,
-	.size = sizeof(struct filter_prefix), .parse = parse_prefix_word,
+	.name = "--src",
+	.accepted = PREFIX_ACCEPTED,
+	.size = sizeof(struct filter_prefix),
+	.parse = parse_prefix_word,
 };
 static const struct list_opt opt_dst = {
-	.name = "--dst", .accepted = PREFIX_ACCEPTED,
-	.size = sizeof(struct filter_prefix), .parse = parse_prefix_word,
+	.name = "--dst",
+	.accepted = PREFIX_ACCEPTED,
+	.size = sizeof(struct filter_prefix),
+	.parse = parse_prefix_word,
 };
 
 int filter_add_prefix(struct filter *f, bool local, const char *spec, char *err, size_t errlen)
@@ -409,17 +416,22 @@ static int parse_uid_word(const struct list_opt *o, const char *w, union filter_
 }
 
 static const struct list_opt opt_pid = {
-	.name = "--pid", .accepted = "process ids 1..2147483647, comma-separated",
-	.size = sizeof(uint32_t), .parse = parse_pid_word,
+	.name = "--pid",
+	.accepted = "process ids 1..2147483647, comma-separated",
+	.size = sizeof(uint32_t),
+	.parse = parse_pid_word,
 };
 static const struct list_opt opt_comm = {
 	.name = "--comm",
 	.accepted = "exact process names as in /proc/PID/comm (1..15 bytes), comma-separated",
-	.size = FILTER_COMM_MAX, .parse = parse_comm_word,
+	.size = FILTER_COMM_MAX,
+	.parse = parse_comm_word,
 };
 static const struct list_opt opt_uid = {
-	.name = "--uid", .accepted = "user ids 0..4294967294 or user names, comma-separated",
-	.size = sizeof(uint32_t), .parse = parse_uid_word,
+	.name = "--uid",
+	.accepted = "user ids 0..4294967294 or user names, comma-separated",
+	.size = sizeof(uint32_t),
+	.parse = parse_uid_word,
 };
 
 int filter_add_pids(struct filter *f, const char *spec, char *err, size_t errlen)
@@ -557,8 +569,8 @@ struct bc {
 	uint8_t prog[FILTER_BYTECODE_MAX];
 	unsigned int len;
 	/* ops whose "no" is still open, by where it must go */
-	unsigned int fail[2], nfail;           /* tests of the item being built */
-	unsigned int jmp[FILTER_MAX], njmp;    /* JMPs to the end of the group */
+	unsigned int fail[2], nfail; /* tests of the item being built */
+	unsigned int jmp[FILTER_MAX], njmp; /* JMPs to the end of the group */
 	unsigned int reject[4 * 2 * FILTER_MAX], nreject; /* to len + 4 */
 };
 

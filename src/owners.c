@@ -29,7 +29,7 @@
 #define OWNERS_LINK_MAX 32
 
 struct owners_slot {
-	uint32_t inode;    /* 0: empty */
+	uint32_t inode; /* 0: empty */
 	uint32_t last_pid; /* the last process that counted in nprocs */
 	struct owner owner;
 };
@@ -42,9 +42,9 @@ struct owners_chunk {
 
 struct owners {
 	struct owners_slot *slots;
-	size_t nslots;  /* a power of two */
+	size_t nslots; /* a power of two */
 	unsigned int bits; /* log2(nslots) */
-	size_t used;    /* distinct inodes */
+	size_t used; /* distinct inodes */
 	struct owners_chunk *chunks; /* newest first */
 	size_t processes, sockets, unreadable;
 };

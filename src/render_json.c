@@ -75,6 +75,8 @@ static void listeners(json_writer_t *w, const struct snapshot *s)
 	for (i = 0; i < s->nlisteners; i++) {
 		const struct listener *l = &s->listeners[i];
 
+		if (l->filtered)
+			continue;
 		if (!inet_ntop(l->family, l->addr, addr, sizeof(addr)))
 			addr[0] = '\0';
 		json_obj_start(w);

@@ -155,7 +155,7 @@ static void listeners(FILE *f, const struct snapshot *s)
 	size_t i, n = 0;
 
 	for (i = 0; i < s->nlisteners; i++)
-		if (s->listeners[i].accept_queue)
+		if (s->listeners[i].accept_queue && !s->listeners[i].filtered)
 			q[n++] = &s->listeners[i];
 	if (n) {
 		qsort(q, n, sizeof(*q), by_queue_desc);

@@ -411,7 +411,7 @@ static const struct listener *busiest_listener(const struct snapshot *s, double 
 	for (i = 0; i < s->nlisteners; i++) {
 		const struct listener *l = &s->listeners[i];
 
-		if (!l->syn_recv)
+		if (!l->syn_recv || l->filtered)
 			continue;
 		p = 100.0 * l->syn_recv / (l->backlog ? l->backlog : 1);
 		if (p > bp) {
@@ -518,6 +518,8 @@ static size_t listener_list(struct finding *f, const struct snapshot *s, double 
 	for (i = 0; i < s->nlisteners; i++) {
 		const struct listener *x = &s->listeners[i];
 
+		if (x->filtered)
+			continue;
 		if (listener_full(x))
 			full++;
 		else if (x->backlog && 100.0 * x->accept_queue / x->backlog >= warn_pct &&

@@ -368,6 +368,18 @@ void snapshot_add(struct snapshot *s, const struct tcp_sock *sk)
 	snapshot_add_owned(s, sk, NULL);
 }
 
+void snapshot_add_filtered_listener(struct snapshot *s, const struct tcp_sock *sk,
+				    const struct owner *o)
+{
+	if (sk->state != TS_LISTEN)
+		return;
+	add_listener(s, sk);
+	s->listeners[s->nlisteners - 1].filtered = true;
+	s->listeners[s->nlisteners - 1].owner_pid = o ? o->pid : 0;
+	if (o)
+		snapshot_set_comm(s, o->pid, o->comm);
+}
+
 uint64_t snapshot_rq_at_least(const struct snapshot *s, unsigned int state, unsigned int log2)
 {
 	uint64_t n = 0;

@@ -37,6 +37,8 @@ struct listener {
 	uint32_t syn_recv;            /* request sockets on this port */
 	uint32_t syn_recv_retrans;    /* the most SYN-ACKs resent for one */
 	uint32_t owner_pid;           /* 0: unknown or not looked up */
+	bool filtered;                /* kept only to attribute its requests and
+				       * accept queue: an owner filter left it out */
 };
 
 /* Evidence about the sockets in one state. */
@@ -130,6 +132,11 @@ void snapshot_add(struct snapshot *s, const struct tcp_sock *sk);
  */
 uint32_t snapshot_add_owned(struct snapshot *s, const struct tcp_sock *sk,
 			    const struct owner *o);
+
+/* Remember a listener that an owner filter leaves out: not counted nor
+ * shown, but its requests and accept queue are still attributed to it. */
+void snapshot_add_filtered_listener(struct snapshot *s, const struct tcp_sock *sk,
+				    const struct owner *o);
 
 /* Owner attribution without counting: the pid @sk belongs to, as above. */
 uint32_t snapshot_owner_of(const struct snapshot *s, const struct tcp_sock *sk,

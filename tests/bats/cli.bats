@@ -38,7 +38,8 @@ expect_usage_error() {
 	[ -z "$stderr" ]
 	[[ "${lines[0]}" == "Usage: tcpdx"* ]]
 	for opt in --ipv4 --ipv6 --state --interval --threshold --json --color --record --replay \
-		--help --version diagnose check explain; do
+		--sport --dport --src --dst --pid --comm --uid --processes --netns --all-netns --by \
+		--top --sort --ndjson --numeric --help --version diagnose list check explain; do
 		grep -q -- "$opt" <<<"$output" || { echo "--help lacks $opt" >&2; return 1; }
 	done
 	run "$TCPDX" -h
@@ -88,7 +89,7 @@ expect_usage_error() {
 }
 
 @test "unknown command lists the commands" {
-	expect_usage_error "unknown command 'lst'; commands: diagnose, check, explain" lst
+	expect_usage_error "unknown command 'lst'; commands: diagnose, list, check, explain" lst
 }
 
 @test "extra argument after the command" {
@@ -249,4 +250,29 @@ expect_usage_error() {
 	[[ "$output" != *$'\033['* ]]
 	TERM=dumb run script -qec "'$TCPDX' --replay /dev/null" /dev/null
 	[[ "$output" != *$'\033['* ]]
+}
+
+@test "bad --by, --top, --sort and options that belong to another command" {
+	expect_usage_error "bad --by 'program'; expected process, lport, peer or rhost" --by program
+	expect_usage_error "bad --top '0'; expected a number of groups from 1 to 100000" --by lport --top 0
+	expect_usage_error "bad --top 'x'" --top x
+	expect_usage_error "bad --sort 'size'; expected state, queue, peer or owner" list --sort size
+	expect_usage_error "--sort and --ndjson are for tcpdx list" --sort state
+	expect_usage_error "--sort and --ndjson are for tcpdx list" --ndjson
+	expect_usage_error "--by and --all-netns are for diagnose and check, not list" list --by process
+	expect_usage_error "--netns and --all-netns cannot be used together" -N x --all-netns
+	expect_usage_error "--replay reads a recording, not a namespace" --replay /dev/null -N x
+	expect_usage_error "option '--netns' needs an argument: a namespace name, a pid or a path" --netns
+	expect_usage_error "option '--sport' needs an argument: a port or a range" --sport
+}
+
+@test "list on a recording: text header, an empty JSON array, no NDJSON lines" {
+	run "$TCPDX" list --replay /dev/null
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "STATE "*"RECV-Q"*"LOCAL ADDRESS:PORT"*"PEER ADDRESS:PORT"* ]]
+	[ "${#lines[@]}" -eq 1 ]
+	run "$TCPDX" list --replay /dev/null -j
+	[ "$output" = "[]" ]
+	run "$TCPDX" list --replay /dev/null --ndjson
+	[ -z "$output" ]
 }

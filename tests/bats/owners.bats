@@ -158,7 +158,11 @@ last_pid() {
 	run "$TCPDX" --all-netns -i 0
 	[[ $output == *"==== TOTAL OVER "*" NAMESPACES ===="* ]]
 	[[ $output == *"in namespace name $ns1"* ]] || fail "$output"
+	# Other tests may hold namespaces of their own meanwhile: judge ours in
+	# the JSON, and only the form of check's line.
+	run "$TCPDX" --all-netns -i 0 --threshold close-wait.warning=3 -j
+	[ "$(jq -r "[.namespaces[] | select(.netns | contains(\"$ns1\"))][0].findings[] | select(.id == \"close-wait\") | .severity" <<<"$output")" = warning ]
 	run "$TCPDX" check --all-netns -i 0 --threshold close-wait.warning=3
-	[ "$status" -eq 1 ]
-	[[ $output == "TCPDX WARNING - [name $ns1] close-wait: 3 sockets in CLOSE-WAIT"* ]] || fail "$output"
+	[ "$status" -ge 1 ] && [ "$status" -le 2 ]
+	[[ $output =~ ^TCPDX\ (WARNING|CRITICAL)\ -\ \[(name|pid|this|init) ]] || fail "$output"
 }
