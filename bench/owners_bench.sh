@@ -154,3 +154,15 @@ for ((r = 1; r <= RUNS; r++)); do
 	/usr/bin/time -f "ss ${ssp[*]} run $r: %e s  (%M KiB)" ss "${ssp[@]}" >"$tmp/ss.out"
 	echo "  ($(grep -c 'users:' "$tmp/ss.out") sockets with an owner)"
 done
+
+# tcpdx itself, when built: the same sockets, listed without and with owners.
+TCPDX=${TCPDX:-$TOP/tcpdx}
+if [ "$KIND" = tcp ] && [ -x "$TCPDX" ]; then
+	for ((r = 1; r <= RUNS; r++)); do
+		/usr/bin/time -f "tcpdx list     run $r: %e s  (%M KiB)" "$TCPDX" list >"$tmp/tcpdx.out"
+	done
+	for ((r = 1; r <= RUNS; r++)); do
+		/usr/bin/time -f "tcpdx list -p  run $r: %e s  (%M KiB)" "$TCPDX" list -p >"$tmp/tcpdx.out"
+		echo "  ($(grep -c '/[0-9]' "$tmp/tcpdx.out") sockets with an owner)"
+	done
+fi

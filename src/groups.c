@@ -108,9 +108,19 @@ static int by_total_desc(const void *a, const void *b)
 	const struct group *x = *(const struct group *const *)a;
 	const struct group *y = *(const struct group *const *)b;
 
+	int c;
+
 	if (x->total != y->total)
 		return x->total < y->total ? 1 : -1;
-	return memcmp(&x->key, &y->key, sizeof(x->key));
+	/* Ties: family, address (network order sorts), port, pid. */
+	if (x->key.family != y->key.family)
+		return x->key.family < y->key.family ? -1 : 1;
+	c = memcmp(x->key.addr, y->key.addr, sizeof(x->key.addr));
+	if (c)
+		return c;
+	if (x->key.port != y->key.port)
+		return x->key.port < y->key.port ? -1 : 1;
+	return x->key.pid < y->key.pid ? -1 : x->key.pid > y->key.pid;
 }
 
 size_t groups_top(const struct groups *g, const struct group **out, size_t n,

@@ -148,7 +148,8 @@ static void text_line(struct list_writer *w, const struct item *it)
 	if (w->owners) {
 		owner_text(w, it, own, sizeof(own));
 		/* The name comes from the process: escape it, pad by hand. */
-		n = (int)util_fputs_escaped(own, w->f);
+		util_fputs_escaped(own, w->f);
+		n = util_escaped_cols(own);
 		fprintf(w->f, "%*s ", n < 24 ? 24 - n : 0, "");
 	}
 	if (it->timer)
@@ -302,7 +303,8 @@ static int cmp_items(const void *a, const void *b)
 	case SORT_OWNER:
 		cx = snapshot_comm(sorting->snap, x->pid);
 		cy = snapshot_comm(sorting->snap, y->pid);
-		c = strcmp(cx ? cx : "\x7f", cy ? cy : "\x7f");
+		/* Unknown owners last, whatever bytes the names start with. */
+		c = !cx || !cy ? (!cx) - (!cy) : strcmp(cx, cy);
 		if (!c)
 			c = x->pid < y->pid ? -1 : x->pid > y->pid;
 		break;

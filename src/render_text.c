@@ -368,8 +368,9 @@ static void group_row(FILE *f, const struct snapshot *s, const char *name, const
 		      uint64_t total)
 {
 	unsigned int st;
-	int n = (int)util_fputs_escaped(name, f);
+	int n = util_escaped_cols(name);
 
+	util_fputs_escaped(name, f);
 	fprintf(f, "%*s", n < 24 ? 24 - n : 0, "");
 	for (st = TS_FIRST; st <= TS_LAST; st++)
 		if (snapshot_state_total(s, st))

@@ -95,7 +95,8 @@ struct snapshot {
 
 	/* Owners, when looked up (-p): who holds the sockets. */
 	bool owners;                  /* owner lookup was done */
-	uint64_t owner_unknown;       /* sockets with an inode but no owner found */
+	uint64_t owner_unknown;       /* no owner found: an inode no process holds
+				       * (yet), or a queue whose listener was not dumped */
 	uint64_t owner_kernel;        /* orphans and minisocks: the kernel's */
 	uint64_t owner_listener;      /* requests and unaccepted: the listener's */
 	size_t owners_unreadable;     /* processes whose fds could not be read */

@@ -89,6 +89,32 @@ size_t util_utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* Whether the byte sequence at p (n = util_utf8_len(p)) is written escaped. */
+static bool needs_escape(const unsigned char *p, size_t n)
+{
+	return n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\')) ||
+	       (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
+}
+
+int util_escaped_cols(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int cols = 0;
+	size_t n;
+
+	while (*p) {
+		n = util_utf8_len(p);
+		if (needs_escape(p, n)) {
+			cols += 4;
+			p++;
+		} else {
+			cols++;
+			p += n;
+		}
+	}
+	return cols;
+}
+
 size_t util_fputs_escaped(const char *s, FILE *f)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -99,8 +125,7 @@ size_t util_fputs_escaped(const char *s, FILE *f)
 		/* C0 controls, DEL and C1 controls (U+0080..U+009F, which
 		 * terminals obey too) are escaped, and so is the escape
 		 * character itself, to keep the output unambiguous. */
-		if ((n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\')) ||
-		    (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))
+		if (needs_escape(p, n))
 			n = 0;
 		if (n == 0) {
 			out += (size_t)fprintf(f, "\\x%02x", *p);

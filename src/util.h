@@ -42,6 +42,10 @@ size_t util_utf8_len(const unsigned char *s);
  */
 size_t util_fputs_escaped(const char *s, FILE *f);
 
+/* The terminal columns util_fputs_escaped() output of @s takes: one per code
+ * point, four per escaped byte (for padding table cells). */
+int util_escaped_cols(const char *s);
+
 /**
  * util_fput_wrapped() - write @text word-wrapped to @width columns, starting
  * at column @col (what the caller already printed on the line), continuation
