@@ -1,10 +1,10 @@
 # bash completion for tcpdx(8)                             -*- shell-script -*-
 # Install as <completionsdir>/tcpdx (see pkg-config bash-completion).
 #
-# The lists below mirror src/states.c, src/filter.c and the rule table in
-# src/rules.c; keep them in step. Plain assignments, not declare: this file
-# may be sourced inside a function (bash-completion's loader), and these
-# must stay global.
+# The lists below mirror src/main.c (options, --by and --sort keys),
+# src/states.c, src/filter.c and the rule table in src/rules.c; keep them
+# in step. Plain assignments, not declare: this file may be sourced inside
+# a function (bash-completion's loader), and these must stay global.
 
 _tcpdx_states="established syn-sent syn-recv fin-wait-1 fin-wait-2
 	time-wait close close-wait last-ack listen closing
@@ -54,6 +54,38 @@ _tcpdx_complete_states()
 	return 0
 }
 
+# Complete a comma-separated list in $cur from the words in $1: keep what
+# is before the last comma, complete the part after it, and do not offer
+# words the list already holds.
+_tcpdx_complete_list()
+{
+	local prefix="" part="$cur" w
+	local -a words=()
+	if [[ $cur == *,* ]]; then
+		prefix=${cur%,*},
+		part=${cur##*,}
+	fi
+	for w in $1; do
+		[[ ,$prefix == *,"$w",* ]] && continue
+		[[ $w == "$part"* ]] && words+=("$prefix$w")
+	done
+	COMPREPLY=("${words[@]}")
+	[[ ${#COMPREPLY[@]} -eq 1 ]] && compopt -o nospace 2>/dev/null
+	return 0
+}
+
+# The network namespaces named by `ip netns add`: ip netns list prints
+# "NAME" or "NAME (id: N)"; without ip, the run directories.
+_tcpdx_netns_names()
+{
+	local names
+	names=$(ip netns list 2>/dev/null | awk '{ print $1 }')
+	[[ -n $names ]] ||
+		names=$(command ls -1 /run/netns /var/run/netns 2>/dev/null |
+			awk 'NF && !/:$/ && !/^\./ && !seen[$0]++')
+	printf '%s\n' "$names"
+}
+
 # Complete RULE.PARAM=VALUE in $cur in two steps: "RULE." while no dot has
 # been typed, then "RULE.PARAM=" for that rule. Nothing for the value.
 _tcpdx_complete_threshold()
@@ -89,6 +121,44 @@ _tcpdx()
 		_tcpdx_complete_states
 		return
 		;;
+	--by)
+		mapfile -t COMPREPLY < <(compgen -W 'process lport peer rhost' -- "$cur")
+		return
+		;;
+	--sort)
+		mapfile -t COMPREPLY < <(compgen -W 'state queue peer owner' -- "$cur")
+		return
+		;;
+	-N | --netns)
+		# A name (ip netns), a pid, or a path to a namespace file.
+		if [[ $cur == */* ]]; then
+			_filedir
+		elif [[ $cur == [0-9]* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(command ps -eo pid= 2>/dev/null)" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$(_tcpdx_netns_names)" -- "$cur")
+		fi
+		return
+		;;
+	--comm)
+		# The names of the running processes, as in /proc/PID/comm; not
+		# those longer than the 15 bytes tcpdx accepts (kernel threads').
+		_tcpdx_complete_list "$(command ps -eo comm= 2>/dev/null |
+			LC_ALL=C awk 'length <= 15' | sort -u)"
+		return
+		;;
+	--uid)
+		_tcpdx_complete_list "$(compgen -u)"
+		return
+		;;
+	--pid)
+		_tcpdx_complete_list "$(command ps -eo pid= 2>/dev/null)"
+		return
+		;;
+	--sport | --dport | --src | --dst | --top)
+		# Ports, prefixes or a number: nothing to offer.
+		return
+		;;
 	-t | --threshold)
 		_tcpdx_complete_threshold
 		return
@@ -114,7 +184,10 @@ _tcpdx()
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '-4 --ipv4 -6 --ipv6
-			--state -i --interval -t --threshold -j --json
+			--state --sport --dport --src --dst --pid --comm --uid
+			-p --processes -N --netns --all-netns --by --top
+			--sort --ndjson --numeric
+			-i --interval -t --threshold -j --json
 			--color= --colour= --record --replay -h --help
 			-V --version' -- "$cur")
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] &&
@@ -127,7 +200,9 @@ _tcpdx()
 	local i command="" nargs=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		--record | --replay | --state | -i | --interval | -t | --threshold)
+		--record | --replay | --state | -i | --interval | -t | --threshold | \
+			--sport | --dport | --src | --dst | --pid | --comm | --uid | \
+			-N | --netns | --by | --top | --sort)
 			((i++))
 			;;
 		-*) ;;
@@ -141,7 +216,7 @@ _tcpdx()
 		esac
 	done
 	if [[ -z $command ]]; then
-		mapfile -t COMPREPLY < <(compgen -W 'diagnose check explain' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'diagnose list check explain' -- "$cur")
 	elif [[ $command == explain ]] && ((nargs == 0)); then
 		mapfile -t COMPREPLY < <(compgen -W "$_tcpdx_topics" -- "$cur")
 	fi

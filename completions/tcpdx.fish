@@ -1,8 +1,9 @@
 # fish completion for tcpdx(8)
 # Install in a directory of $fish_complete_path, e.g.
 # $(pkg-config --variable completionsdir fish).
-# The lists below mirror src/states.c, src/filter.c and the rule table in
-# src/rules.c; keep them in step.
+# The lists below mirror src/main.c (options, --by and --sort keys),
+# src/states.c, src/filter.c and the rule table in src/rules.c; keep them
+# in step.
 
 # Print the state names that complete the current comma-separated list:
 # what precedes the last comma is kept, and names already in the list
@@ -36,6 +37,45 @@ function __tcpdx_states
         contains -- $name $used; and continue
         printf '%s%s\n' $prefix $s
     end
+end
+
+# Complete a comma-separated list: the candidates (NAME or NAME<tab>DESC)
+# come as arguments; what precedes the last comma of the current token is
+# kept, and names already in the list are not offered again.
+function __tcpdx_list
+    set -l tok (commandline -ct | string replace -r -- '^--[a-z]+=' '')
+    set -l prefix ''
+    set -l used
+    if string match -q -- '*,*' $tok
+        set prefix (string replace -r -- ',[^,]*$' ',' $tok)
+        set used (string split -- ',' $prefix)
+    end
+    for c in $argv
+        set -l name (string split -f1 -- \t $c)
+        contains -- $name $used; and continue
+        printf '%s%s\n' $prefix $c
+    end
+end
+
+# -N: namespace names from ip netns (or the run directories), or pids, or
+# a path to a namespace file once a '/' is typed.
+function __tcpdx_netns
+    set -l tok (commandline -ct | string replace -r -- '^(--netns=|-N)' '')
+    if string match -q -- '*/*' $tok
+        __fish_complete_path $tok
+        return
+    end
+    if string match -qr -- '^[0-9]' $tok
+        ps -eo pid=,comm= 2>/dev/null | string trim | string replace -r -- '\s+' \t
+        return
+    end
+    set -l names (ip netns list 2>/dev/null | string replace -r -- ' .*' '')
+    if test (count $names) -eq 0
+        for f in /run/netns/* /var/run/netns/*
+            test -e $f; and set -a names (string replace -r -- '.*/' '' $f)
+        end
+    end
+    printf '%s\tnetwork namespace\n' (printf '%s\n' $names | sort -u)
 end
 
 # RULE.PARAM=VALUE for --threshold: "RULE." while no dot has been typed,
@@ -117,7 +157,9 @@ function __tcpdx_args
             continue
         end
         switch $w
-            case --state --record --replay -i --interval -t --threshold
+            case --state --record --replay -i --interval -t --threshold \
+                --sport --dport --src --dst --pid --comm --uid \
+                -N --netns --by --top --sort
                 set skip 1
             case '-*'
             case '*'
@@ -139,6 +181,8 @@ end
 complete -c tcpdx -f
 complete -c tcpdx -n __tcpdx_no_command -a diagnose \
     -d 'States, listeners, key settings, findings (default)'
+complete -c tcpdx -n __tcpdx_no_command -a list \
+    -d 'One line per socket, like ss -tan, with owner, timer, idle time'
 complete -c tcpdx -n __tcpdx_no_command -a check \
     -d 'One monitoring-plugin line; exit 0/1/2/3'
 complete -c tcpdx -n __tcpdx_no_command -a explain \
@@ -167,6 +211,38 @@ complete -c tcpdx -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpdx -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpdx -l state -x -a '(__tcpdx_states)' \
     -d 'Count only these states (comma-separated)'
+complete -c tcpdx -l sport -x \
+    -d 'Only these local ports or ranges (80,8000-8080)'
+complete -c tcpdx -l dport -x -d 'Only these remote ports or ranges'
+complete -c tcpdx -l src -x \
+    -d 'Only these local addresses or prefixes (10.0.0.0/8)'
+complete -c tcpdx -l dst -x -d 'Only these remote addresses or prefixes'
+complete -c tcpdx -l pid -x \
+    -a '(__tcpdx_list (ps -eo pid=,comm= 2>/dev/null | string trim | string replace -r -- "\s+" \t))' \
+    -d 'Only sockets of these processes'
+# Not the names longer than the 15 bytes tcpdx accepts (kernel threads').
+complete -c tcpdx -l comm -x \
+    -a '(__tcpdx_list (ps -eo comm= 2>/dev/null | LC_ALL=C awk "length <= 15" | sort -u))' \
+    -d 'Only sockets of processes with these names'
+complete -c tcpdx -l uid -x -a '(__tcpdx_list (__fish_complete_users))' \
+    -d 'Only sockets of these users (ids or names)'
+complete -c tcpdx -s p -l processes -d 'Look up the process owning each socket'
+complete -c tcpdx -s N -l netns -x -a '(__tcpdx_netns)' \
+    -d 'Run in a network namespace (name, pid or path)'
+complete -c tcpdx -l all-netns -d 'Diagnose every network namespace, and the total'
+complete -c tcpdx -l by -x -a "
+    process\t'the owner process (implies -p)'
+    lport\t'the local port'
+    peer\t'the peer address and port'
+    rhost\t'the peer address'" -d 'Count states per group'
+complete -c tcpdx -l top -x -d 'With --by: how many groups to show (default 10)'
+complete -c tcpdx -l sort -x -a "
+    state\t'kernel state order'
+    queue\t'receive plus send queue, largest first'
+    peer\t'peer address and port'
+    owner\t'process name, then pid'" -d 'list: sort the sockets (held in memory)'
+complete -c tcpdx -l ndjson -d 'list: one JSON object per line'
+complete -c tcpdx -l numeric -d 'Addresses as numbers (always)'
 complete -c tcpdx -s i -l interval -x \
     -d 'Seconds between two reads of the counters (0: no rates)'
 complete -c tcpdx -s t -l threshold -x -a '(__tcpdx_thresholds)' \

@@ -12,6 +12,7 @@
 #include "dedup.h"
 #include "diag.h"
 #include "diag_parse.h"
+#include "states.h"
 
 /* What a later diagnosis reads: tcp_info (windows, retransmits, timers).
  * SHUTDOWN comes with every full socket anyway. */
@@ -70,6 +71,37 @@ static int on_message(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* The listener pre-dump: only remembers listeners, to attribute queues. */
+static int on_listener(const struct nlmsghdr *nlh, void *data)
+{
+	struct pass *p = data;
+	struct tcp_sock sk;
+
+	if (diag_parse(nlh, &sk) < 0 || sk.state != TS_LISTEN)
+		return 0;
+	snapshot_add_filtered_listener(p->snap, &sk,
+				       sk.inode ? owners_lookup(p->owners, sk.inode) : NULL);
+	return 0;
+}
+
+/*
+ * Requests and accept-queue children belong to their listener's owner. When
+ * the filters leave listeners out of the dump (--state without listen, a port
+ * or address filter), ask for the listeners alone first; they are remembered
+ * for attribution, not counted.
+ */
+static int listener_predump(struct diag *d, struct pass *p, uint8_t family)
+{
+	struct diag_request req = { .family = family, .states = STATE_BIT(TS_LISTEN) };
+	struct diag_stats st = { 0 };
+
+	if (!p->owners || p->replay ||
+	    ((filter_state_mask(p->filter) & STATE_BIT(TS_LISTEN)) &&
+	     !filter_has_bytecode(p->filter)))
+		return 0;
+	return diag_dump(d, &req, on_listener, p, &st);
+}
+
 static void add_stats(struct snapshot *snap, const struct diag_stats *st)
 {
 	snap->messages += st->messages;
@@ -107,6 +139,12 @@ static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
 		    !filter_family_possible(p->filter, fams[i].family))
 			continue;
 		req.family = fams[i].family;
+		ret = listener_predump(d, p, req.family);
+		if (ret < 0) {
+			snprintf(err, errlen, "the kernel's %s listener dump failed: %s",
+				 req.family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
+			return ret;
+		}
 		ret = filter_bytecode(p->filter, req.family, bc, sizeof(bc));
 		if (ret < 0) {
 			snprintf(err, errlen, "the filters do not fit in a kernel filter program");
@@ -191,6 +229,7 @@ int collect_snapshot(const struct collect_opts *o, struct snapshot *snap, char *
 		}
 		snap->owners = true;
 		snap->owners_unreadable = owners_unreadable(p.owners);
+		snap->owners_as_root = geteuid() == 0;
 	}
 
 	ret = open_diag(o, &d, err, errlen);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect.h"
@@ -98,7 +99,7 @@ static const char usage_text[] =
 	"      --sort KEY      list: sort by state, queue, peer or owner (holds the\n"
 	"                      records in memory)\n"
 	"      --ndjson        list: one JSON object per line\n"
-	"  -n, --numeric       addresses as numbers (always; for ss habits)\n"
+	"      --numeric       addresses as numbers (always; for ss habits)\n"
 	"  -i, --interval SECONDS\n"
 	"                      read the kernel's counters twice this far apart and\n"
 	"                      judge their rates (default 1; 0: read once, no rates)\n"
@@ -118,7 +119,7 @@ static const char usage_text[] =
 
 enum { OPT_STATE = 256, OPT_RECORD, OPT_REPLAY, OPT_COLOR, OPT_SPORT, OPT_DPORT, OPT_SRC,
        OPT_DST, OPT_PID, OPT_COMM, OPT_UID, OPT_ALL_NETNS, OPT_BY, OPT_TOP, OPT_SORT,
-       OPT_NDJSON };
+       OPT_NDJSON, OPT_NUMERIC };
 
 static const struct option long_opts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -145,17 +146,17 @@ static const struct option long_opts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "ndjson", no_argument, NULL, OPT_NDJSON },
-	{ "numeric", no_argument, NULL, 'n' },
+	{ "numeric", no_argument, NULL, OPT_NUMERIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_opts[] = ":46i:t:jpN:nhV";
+static const char short_opts[] = ":46i:t:jpN:hV";
 
 static const char option_list[] =
 	"-4, -6, --state, --sport, --dport, --src, --dst, --pid, --comm, --uid, -p, -N, "
-	"--all-netns, --by, --top, --sort, --ndjson, -n, -i, -t, -j, --color, --record, "
+	"--all-netns, --by, --top, --sort, --ndjson, --numeric, -i, -t, -j, --color, --record, "
 	"--replay, -h, -V (see tcpdx --help)";
 
 static const struct {
@@ -221,7 +222,7 @@ static void bad_option(struct opts *o, int c, char **argv)
 			    arg_help(arg));
 		return;
 	}
-	if (optopt && optopt < 256 && !strchr("46ijtpNnhV", optopt)) {
+	if (optopt && optopt < 256 && !strchr("46ijtpNhV", optopt)) {
 		usage_error(o, "unknown option '-%c'; options: %s", optopt, option_list);
 		return;
 	}
@@ -322,7 +323,7 @@ static void parse_option(struct opts *o, int c, char **argv, bool *v4, bool *v6)
 	case OPT_REPLAY: o->replay = optarg; break;
 	case 'p': o->processes = true; break;
 	case 'N': o->netns = optarg; break;
-	case 'n': break;
+	case OPT_NUMERIC: break;
 	case OPT_ALL_NETNS: o->all_netns = true; break;
 	case OPT_TOP: parse_top(o, optarg); break;
 	case OPT_NDJSON: o->ndjson = true; break;
@@ -385,6 +386,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		usage_error(o, "%s", "--netns and --all-netns cannot be used together");
 	if ((o->netns || o->all_netns) && o->replay)
 		usage_error(o, "%s", "--replay reads a recording, not a namespace: drop --netns");
+	if (o->all_netns && o->record)
+		usage_error(o, "%s", "--record saves one namespace's dump: use -N NAME, not --all-netns");
+	if (o->replay && (o->processes || filter_needs_owners(&o->filter) || o->by == GROUP_PROCESS))
+		usage_error(o, "%s", "a recording holds no processes: -p, --pid, --comm and "
+			    "--by process do not work with --replay");
 	parse_command(o, argc, argv);
 	if (o->command != CMD_LIST && (o->sort != SORT_NONE || o->ndjson))
 		usage_error(o, "%s", "--sort and --ndjson are for tcpdx list");
@@ -487,7 +493,13 @@ static int enter_netns(const struct opts *o, struct sysctls *globals, char *labe
 	ret = netns_resolve(o->netns, path, sizeof(path), err, errlen);
 	if (!ret)
 		ret = netns_enter(path, err, errlen);
-	snprintf(label, labellen, "%s", o->netns);
+	/* The same words --all-netns uses for a namespace. */
+	if (o->netns[strspn(o->netns, "0123456789")] == '\0')
+		snprintf(label, labellen, "pid %s", o->netns);
+	else if (strchr(o->netns, '/'))
+		snprintf(label, labellen, "%s", o->netns);
+	else
+		snprintf(label, labellen, "name %s", o->netns);
 	return ret;
 }
 
@@ -574,6 +586,9 @@ static int cmd_all_netns(const struct opts *o)
 
 	sysctl_read_all(getenv("TCPDX_PROC_ROOT"), &globals);
 	snapshot_init(sum, o->filter.families, filter_state_mask(&o->filter));
+	sum->when = time(NULL);
+	if (gethostname(sum->host, sizeof(sum->host) - 1))
+		strcpy(sum->host, "unknown");
 	if (netns_list_hidden(getenv("TCPDX_PROC_ROOT"), &ns, &n, &hidden, err, sizeof(err)) ||
 	    (self = netns_save()) < 0) {
 		rc = fail(o, self < 0 && !err[0] ? "cannot open this network namespace" : err);

@@ -293,8 +293,9 @@ static int cmp_items(const void *a, const void *b)
 		c = (int)x->state - (int)y->state;
 		break;
 	case SORT_QUEUE:
-		qx = (uint64_t)x->rqueue + x->wqueue;
-		qy = (uint64_t)y->rqueue + y->wqueue;
+		/* A listener's rq/wq are its accept queue and backlog, not bytes. */
+		qx = x->state == TS_LISTEN ? 0 : (uint64_t)x->rqueue + x->wqueue;
+		qy = y->state == TS_LISTEN ? 0 : (uint64_t)y->rqueue + y->wqueue;
 		c = qx < qy ? 1 : qx > qy ? -1 : 0;
 		break;
 	case SORT_PEER:

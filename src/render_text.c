@@ -28,9 +28,9 @@ static void header(FILE *f, const struct snapshot *s, const char *netns)
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fprintf(f, "tcpdx: %" PRIu64 " TCP %s ", total, plural(total, "socket", "sockets"));
 	if (netns) {
-		fputs("in namespace ", f);
+		fputs("in namespace [", f);
 		util_fputs_escaped(netns, f);
-		fputc(' ', f);
+		fputs("] ", f);
 	}
 	fputs(s->replay ? "in a recording, read on " : "on ", f);
 	util_fputs_escaped(s->host, f);
@@ -418,9 +418,11 @@ static void owner_notes(FILE *f, const struct snapshot *s)
 		return;
 	if (s->owners_unreadable)
 		fprintf(f, "\nnote: owner unknown for %" PRIu64 " %s: the fds of %zu %s could not "
-			"be read; run as root to see them\n", s->owner_unknown,
+			"be read%s\n", s->owner_unknown,
 			plural(s->owner_unknown, "socket", "sockets"), s->owners_unreadable,
-			plural(s->owners_unreadable, "process", "processes"));
+			plural(s->owners_unreadable, "process", "processes"),
+			s->owners_as_root ? " even as root (protected processes)"
+					  : "; run as root to see them");
 	else
 		fprintf(f, "\nnote: no owner found for %" PRIu64 " %s (opened or closed during the "
 			"scan)\n", s->owner_unknown, plural(s->owner_unknown, "socket", "sockets"));

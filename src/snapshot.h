@@ -100,6 +100,7 @@ struct snapshot {
 	uint64_t owner_kernel;        /* orphans and minisocks: the kernel's */
 	uint64_t owner_listener;      /* requests and unaccepted: the listener's */
 	size_t owners_unreadable;     /* processes whose fds could not be read */
+	bool owners_as_root;          /* the lookup ran with euid 0 */
 	struct proc_name *names;      /* open addressing on pid; pid 0 = free */
 	size_t names_cap, names_used;
 

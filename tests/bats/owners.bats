@@ -157,7 +157,7 @@ last_pid() {
 	[ "$(jq '[.namespaces[].states.established] | add' <<<"$output")" = "$(jq .total.states.established <<<"$output")" ]
 	run "$TCPDX" --all-netns -i 0
 	[[ $output == *"==== TOTAL OVER "*" NAMESPACES ===="* ]]
-	[[ $output == *"in namespace name $ns1"* ]] || fail "$output"
+	[[ $output == *"in namespace [name $ns1]"* ]] || fail "$output"
 	# Other tests may hold namespaces of their own meanwhile: judge ours in
 	# the JSON, and only the form of check's line.
 	run "$TCPDX" --all-netns -i 0 --threshold close-wait.warning=3 -j
