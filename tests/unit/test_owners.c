@@ -410,7 +410,7 @@ static void test_cmdline(const char *root)
 static void test_errors(const char *root)
 {
 	struct owners *o = (struct owners *)1;
-	char path[4200];
+	char path[4300];
 	int fd;
 
 	is_int(owners_scan("/nonexistent/tcpdx-proc", &o), -ENOENT, "missing root: -ENOENT");
