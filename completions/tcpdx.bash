@@ -171,8 +171,8 @@ _tcpdx()
 			return
 		fi
 		;;
-	-i | --interval)
-		# A number of seconds; nothing to offer.
+	-i | --interval | -d | --delay | -n | --iterations)
+		# A number of seconds or of refreshes; nothing to offer.
 		return
 		;;
 	-h | --help | -V | --version)
@@ -187,6 +187,7 @@ _tcpdx()
 			--state --sport --dport --src --dst --pid --comm --uid
 			-p --processes -N --netns --all-netns --by --top
 			--sort --ndjson --numeric
+			-d --delay -n --iterations -b --batch
 			-i --interval -t --threshold -j --json
 			--color= --colour= --record --replay -h --help
 			-V --version' -- "$cur")
@@ -202,7 +203,7 @@ _tcpdx()
 		case ${words[i]} in
 		--record | --replay | --state | -i | --interval | -t | --threshold | \
 			--sport | --dport | --src | --dst | --pid | --comm | --uid | \
-			-N | --netns | --by | --top | --sort)
+			-N | --netns | --by | --top | --sort | -d | --delay | -n | --iterations)
 			((i++))
 			;;
 		-*) ;;
@@ -216,7 +217,7 @@ _tcpdx()
 		esac
 	done
 	if [[ -z $command ]]; then
-		mapfile -t COMPREPLY < <(compgen -W 'diagnose list check explain' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'diagnose list check explain top' -- "$cur")
 	elif [[ $command == explain ]] && ((nargs == 0)); then
 		mapfile -t COMPREPLY < <(compgen -W "$_tcpdx_topics" -- "$cur")
 	fi

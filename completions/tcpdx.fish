@@ -159,7 +159,7 @@ function __tcpdx_args
         switch $w
             case --state --record --replay -i --interval -t --threshold \
                 --sport --dport --src --dst --pid --comm --uid \
-                -N --netns --by --top --sort
+                -N --netns --by --top --sort -d --delay -n --iterations
                 set skip 1
             case '-*'
             case '*'
@@ -187,6 +187,8 @@ complete -c tcpdx -n __tcpdx_no_command -a check \
     -d 'One monitoring-plugin line; exit 0/1/2/3'
 complete -c tcpdx -n __tcpdx_no_command -a explain \
     -d 'What a state or a rule means'
+complete -c tcpdx -n __tcpdx_no_command -a top \
+    -d 'Live view: states, trends, findings, groups (q quits)'
 
 # explain's topics: the states, then the rules that are not also states.
 complete -c tcpdx -n __tcpdx_wants_topic -a "
@@ -243,6 +245,9 @@ complete -c tcpdx -l sort -x -a "
     owner\t'process name, then pid'" -d 'list: sort the sockets (held in memory)'
 complete -c tcpdx -l ndjson -d 'list: one JSON object per line'
 complete -c tcpdx -l numeric -d 'Addresses as numbers (always)'
+complete -c tcpdx -s d -l delay -x -d 'top: seconds between refreshes (0.01-3600)'
+complete -c tcpdx -s n -l iterations -x -d 'top: quit after this many refreshes'
+complete -c tcpdx -s b -l batch -d 'top: plain frames on stdout, no terminal'
 complete -c tcpdx -s i -l interval -x \
     -d 'Seconds between two reads of the counters (0: no rates)'
 complete -c tcpdx -s t -l threshold -x -a '(__tcpdx_thresholds)' \

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <sys/socket.h>
 
@@ -13,10 +14,28 @@
 #include "diag.h"
 #include "diag_parse.h"
 #include "states.h"
+#include "util.h"
 
-/* What a later diagnosis reads: tcp_info (windows, retransmits, timers).
- * SHUTDOWN comes with every full socket anyway. */
+/*
+ * tcp_info (windows, idle times) costs the kernel time on every socket it is
+ * asked for: about a quarter more than the whole dump without it. Every
+ * socket gets it when each one is wanted whole (tcpdx list's idle times,
+ * through ->each) and in a recording (a replay must see what a live run
+ * sees). Otherwise only two findings read it: close-wait's longest idle time
+ * and established's count of peers advertising a zero window. So the dump
+ * goes without it ("lazy"), and afterwards asks for just those sockets:
+ *  - CLOSE-WAIT, whenever there is one (that finding shows any): a lookup
+ *    per socket while they are at most COLLECT_LOOKUP_MAX, else a dump;
+ *  - ESTABLISHED, only when the established rule can fire at all (at any
+ *    threshold): a socket with unread data, on the persist timer, or in
+ *    retransmission timeouts. Then a dump of ESTABLISHED with tcp_info.
+ * SHUTDOWN comes with every full socket anyway.
+ */
 #define COLLECT_EXT ((1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SHUTDOWN - 1)))
+
+#define COLLECT_EXT_LEAN (1u << (INET_DIAG_SHUTDOWN - 1))
+
+#define COLLECT_LOOKUP_MAX 256u
 
 struct pass {
 	const struct collect_opts *o;
@@ -26,6 +45,12 @@ struct pass {
 	struct owners *owners;
 	bool owner_filter;
 	bool replay;
+	/* The dump left tcp_info out: what to ask for afterwards. */
+	bool lazy_info;
+	bool established_may_fire;
+	uint64_t close_wait;          /* CLOSE-WAIT sockets counted */
+	struct diag_one *lookups;     /* the first COLLECT_LOOKUP_MAX of them */
+	uint32_t info_states;         /* the follow-up dump's states */
 };
 
 /* --pid, --comm and --uid, on the owner the socket is attributed to. */
@@ -38,6 +63,35 @@ static bool owner_passes(const struct pass *p, const struct tcp_sock *sk, const 
 	pid = snapshot_owner_of(p->snap, sk, o);
 	return filter_match_owner(p->filter, pid,
 				  o ? o->comm : snapshot_comm(p->snap, pid), sk->uid);
+}
+
+/* A socket counted without tcp_info: does a finding need its tcp_info? */
+static void note_info_wanted(struct pass *p, const struct tcp_sock *sk)
+{
+	struct diag_one *one;
+
+	if (sk->kind != SK_FULL)
+		return;
+	/* The established rule's three tests (rules_eval.c), at any threshold. */
+	if (sk->state == TS_ESTABLISHED &&
+	    (sk->rqueue || sk->timer == ST_PERSIST || (sk->retrans && sk->timer == ST_RETRANS)))
+		p->established_may_fire = true;
+	if (sk->state != TS_CLOSE_WAIT)
+		return;
+	if (p->close_wait < COLLECT_LOOKUP_MAX) {
+		if (!p->lookups)
+			p->lookups = xcalloc(COLLECT_LOOKUP_MAX, sizeof(*p->lookups));
+		one = &p->lookups[p->close_wait];
+		one->family = sk->family;
+		one->id.idiag_sport = htons(sk->sport);
+		one->id.idiag_dport = htons(sk->dport);
+		memcpy(one->id.idiag_src, sk->saddr, sizeof(one->id.idiag_src));
+		memcpy(one->id.idiag_dst, sk->daddr, sizeof(one->id.idiag_dst));
+		one->id.idiag_if = sk->ifindex;
+		one->id.idiag_cookie[0] = (uint32_t)sk->cookie;
+		one->id.idiag_cookie[1] = (uint32_t)(sk->cookie >> 32);
+	}
+	p->close_wait++;
 }
 
 static int on_message(const struct nlmsghdr *nlh, void *data)
@@ -66,6 +120,8 @@ static int on_message(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	}
 	pid = snapshot_add_owned(p->snap, &sk, o);
+	if (p->lazy_info)
+		note_info_wanted(p, &sk);
 	if (p->o->each)
 		return p->o->each(&sk, o, pid, p->snap, p->o->each_data);
 	return 0;
@@ -81,6 +137,32 @@ static int on_listener(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	snapshot_add_filtered_listener(p->snap, &sk,
 				       sk.inode ? owners_lookup(p->owners, sk.inode) : NULL);
+	return 0;
+}
+
+/* The follow-up dump: the same filters as the first, tcp_info only. */
+static int on_info(const struct nlmsghdr *nlh, void *data)
+{
+	struct pass *p = data;
+	struct tcp_sock sk;
+
+	if (diag_parse(nlh, &sk) < 0 || !(p->info_states & STATE_BIT(sk.state)) ||
+	    !filter_match(p->filter, &sk) || dedup_seen(p->dedup, sk.cookie) ||
+	    !owner_passes(p, &sk, p->owners && sk.inode ? owners_lookup(p->owners, sk.inode)
+							: NULL))
+		return 0;
+	snapshot_add_info(p->snap, &sk);
+	return 0;
+}
+
+/* A looked-up CLOSE-WAIT socket: it passed the filters when dumped. */
+static int on_lookup(const struct nlmsghdr *nlh, void *data)
+{
+	struct pass *p = data;
+	struct tcp_sock sk;
+
+	if (diag_parse(nlh, &sk) == 0 && sk.state == TS_CLOSE_WAIT)
+		snapshot_add_info(p->snap, &sk);
 	return 0;
 }
 
@@ -109,16 +191,86 @@ static void add_stats(struct snapshot *snap, const struct diag_stats *st)
 	snap->interrupted |= st->interrupted;
 }
 
-static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
+/* One dump per family asked for, with the filters' kernel program. The
+ * first pass counts; a follow-up (@first false) only adds tcp_info. */
+static int dump_families(struct diag *d, struct pass *p, struct diag_request req,
+			 diag_msg_cb cb, bool first, char *err, size_t errlen)
 {
 	static const struct { unsigned int bit; uint8_t family; } fams[] = {
 		{ FILTER_V4, AF_INET }, { FILTER_V6, AF_INET6 },
 	};
-	struct diag_request req = { .ext = COLLECT_EXT,
-				    .states = filter_state_mask(p->filter) };
 	struct diag_stats st;
 	unsigned char bc[4096];
 	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
+		if (!(p->filter->families & fams[i].bit) ||
+		    !filter_family_possible(p->filter, fams[i].family))
+			continue;
+		req.family = fams[i].family;
+		ret = first ? listener_predump(d, p, req.family) : 0;
+		if (ret < 0) {
+			snprintf(err, errlen, "the kernel's %s listener dump failed: %s",
+				 req.family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
+			return ret;
+		}
+		ret = filter_bytecode(p->filter, req.family, bc, sizeof(bc));
+		if (ret < 0) {
+			snprintf(err, errlen, "the filters do not fit in a kernel filter program");
+			return ret;
+		}
+		req.bytecode = ret ? bc : NULL;
+		req.bytecode_len = (size_t)ret;
+		memset(&st, 0, sizeof(st));
+		ret = diag_dump(d, &req, cb, p, &st);
+		if (first)
+			add_stats(p->snap, &st);
+		if (ret < 0) {
+			snprintf(err, errlen, "the kernel's %s socket dump failed: %s",
+				 req.family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* tcp_info for the sockets whose findings read it (see COLLECT_EXT). */
+static int info_followup(struct diag *d, struct pass *p, char *err, size_t errlen)
+{
+	struct diag_request req = { .ext = COLLECT_EXT };
+	struct diag_stats st = { 0 };
+	int ret;
+
+	if (p->established_may_fire)
+		p->info_states |= STATE_BIT(TS_ESTABLISHED);
+	if (p->close_wait > COLLECT_LOOKUP_MAX)
+		p->info_states |= STATE_BIT(TS_CLOSE_WAIT);
+	if (p->info_states) {
+		req.states = p->info_states;
+		dedup_init(p->dedup);
+		ret = dump_families(d, p, req, on_info, false, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (p->close_wait && p->close_wait <= COLLECT_LOOKUP_MAX) {
+		ret = diag_lookup(d, p->lookups, (size_t)p->close_wait, COLLECT_EXT, on_lookup,
+				  p, &st);
+		if (ret) {
+			snprintf(err, errlen, "looking up CLOSE-WAIT sockets failed: %s",
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
+{
+	struct diag_request req = { .ext = p->o->skip_info || p->lazy_info ? COLLECT_EXT_LEAN
+									 : COLLECT_EXT,
+				    .states = filter_state_mask(p->filter) };
+	struct diag_stats st;
 	int ret;
 
 	if (p->replay) {
@@ -134,34 +286,10 @@ static int run_dumps(struct diag *d, struct pass *p, char *err, size_t errlen)
 			 strerror(-ret));
 		return ret;
 	}
-	for (i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
-		if (!(p->filter->families & fams[i].bit) ||
-		    !filter_family_possible(p->filter, fams[i].family))
-			continue;
-		req.family = fams[i].family;
-		ret = listener_predump(d, p, req.family);
-		if (ret < 0) {
-			snprintf(err, errlen, "the kernel's %s listener dump failed: %s",
-				 req.family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
-			return ret;
-		}
-		ret = filter_bytecode(p->filter, req.family, bc, sizeof(bc));
-		if (ret < 0) {
-			snprintf(err, errlen, "the filters do not fit in a kernel filter program");
-			return ret;
-		}
-		req.bytecode = ret ? bc : NULL;
-		req.bytecode_len = (size_t)ret;
-		memset(&st, 0, sizeof(st));
-		ret = diag_dump(d, &req, on_message, p, &st);
-		add_stats(p->snap, &st);
-		if (ret < 0) {
-			snprintf(err, errlen, "the kernel's %s socket dump failed: %s",
-				 req.family == AF_INET ? "IPv4" : "IPv6", strerror(-ret));
-			return ret;
-		}
-	}
-	return 0;
+	ret = dump_families(d, p, req, on_message, true, err, errlen);
+	if (!ret && p->lazy_info)
+		ret = info_followup(d, p, err, errlen);
+	return ret;
 }
 
 static int open_diag(const struct collect_opts *o, struct diag **d, char *err,
@@ -213,7 +341,8 @@ int collect_snapshot(const struct collect_opts *o, struct snapshot *snap, char *
 	p = (struct pass){ .o = o, .filter = o->filter, .snap = snap, .dedup = dedup,
 			   .owner_filter = filter_needs_owners(o->filter) ||
 					   o->filter->nuid > 0,
-			   .replay = o->replay != NULL };
+			   .replay = o->replay != NULL,
+			   .lazy_info = !o->replay && !o->record && !o->each && !o->skip_info };
 	if (o->by != GROUP_NONE)
 		snap->groups = groups_new(o->by);
 	/* A recording holds no processes; this host's would be wrong. */
@@ -221,7 +350,9 @@ int collect_snapshot(const struct collect_opts *o, struct snapshot *snap, char *
 	    (o->owners || filter_needs_owners(o->filter) || o->by == GROUP_PROCESS)) {
 		/* Scanned before the dump: a socket opened in between has no
 		 * owner yet, one closed in between is simply not dumped. */
-		ret = owners_scan(o->proc_root, &p.owners);
+		ret = o->owners_table ? 0 : owners_scan(o->proc_root, &p.owners);
+		if (o->owners_table)
+			p.owners = o->owners_table;
 		if (ret) {
 			snprintf(err, errlen, "cannot read the processes in %s: %s",
 				 o->proc_root ? o->proc_root : "/proc", strerror(-ret));
@@ -244,7 +375,9 @@ out:
 		ret = cret;
 	}
 	free(dedup);
-	owners_free(p.owners);
+	free(p.lookups);
+	if (p.owners != o->owners_table)
+		owners_free(p.owners);
 	return ret;
 }
 

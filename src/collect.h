@@ -27,6 +27,11 @@ struct collect_opts {
 	bool settings;        /* also read sysctls and counters */
 	uint16_t port_lo, port_hi; /* ephemeral range for the snapshot; 0 0: all */
 	bool owners;          /* look up owner processes (-p, or a filter needs it) */
+	/* An owner table scanned earlier, used instead of a new scan when owners
+	 * are needed (tcpdx top keeps one for a few refreshes); not freed here. */
+	struct owners *owners_table;
+	bool skip_info;       /* no tcp_info: a third cheaper for the kernel; the
+			       * rules then lack idle times and windows (top) */
 	/* Settings read in the initial namespace: the global ones (tcp_max_orphans,
 	 * tcp_mem) are taken from here when the current namespace lacks them. */
 	const struct sysctls *globals;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 
 struct diag;
@@ -69,6 +70,22 @@ int diag_is_replay(const struct diag *d);
  */
 int diag_dump(struct diag *d, const struct diag_request *req, diag_msg_cb cb,
 	      void *data, struct diag_stats *st);
+
+/* One socket to look up: its family and the id a dump reported for it
+ * (addresses and ports in network order, the cookie as the kernel sent it). */
+struct diag_one {
+	uint8_t family;
+	struct inet_diag_sockid id;
+};
+
+/**
+ * diag_lookup() - ask for @n sockets one by one, not by a dump: a hash lookup
+ * each in the kernel, however many sockets there are. @ext is idiag_ext.
+ * Calls @cb for each socket found; those gone meanwhile are skipped. Live
+ * only (-EINVAL for a replay) and never recorded. Returns 0 or -errno.
+ */
+int diag_lookup(struct diag *d, const struct diag_one *socks, size_t n, uint8_t ext,
+		diag_msg_cb cb, void *data, struct diag_stats *st);
 
 /**
  * diag_process() - walk a buffer of netlink messages (one recvmsg's worth).

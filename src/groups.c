@@ -48,15 +48,22 @@ enum group_by groups_by(const struct groups *g)
 	return g->by;
 }
 
+/* The key's 24 bytes as three words, each mixed in, then murmur3's fmix64:
+ * the low bits index the table, and a byte-wise FNV-1a leaves them
+ * clustered when keys differ only in a port (linear probing then crawls). */
 static size_t hash(const struct group_key *k)
 {
-	const unsigned char *p = (const unsigned char *)k;
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	uint64_t w[3], h = 0x9e3779b97f4a7c15ull;
 	size_t i;
 
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return (size_t)(h ^ h >> 29);
+	_Static_assert(sizeof(*k) == sizeof(w), "group_key is three words");
+	memcpy(w, k, sizeof(w));
+	for (i = 0; i < 3; i++)
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (size_t)h;
 }
 
 static struct group *slot_for(struct group *slots, size_t cap, const struct group_key *k)
@@ -144,6 +151,16 @@ size_t groups_top(const struct groups *g, const struct group **out, size_t n,
 	}
 	free(all);
 	return n;
+}
+
+size_t groups_list(const struct groups *g, const struct group **out, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < g->cap && k < n; i++)
+		if (g->slots[i].total)
+			out[k++] = &g->slots[i];
+	return k;
 }
 
 void groups_free(struct groups *g)

@@ -60,6 +60,11 @@ size_t groups_count(const struct groups *g);
 size_t groups_top(const struct groups *g, const struct group **out, size_t n,
 		  struct group *rest);
 
+/* Up to @n groups in no particular order, into @out (pointers into @g, valid
+ * as for groups_top()); returns how many. Cheaper than groups_top() when the
+ * caller sorts itself (tcpdx top). */
+size_t groups_list(const struct groups *g, const struct group **out, size_t n);
+
 void groups_free(struct groups *g);
 
 #endif

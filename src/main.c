@@ -24,12 +24,13 @@
 #include "render.h"
 #include "render_list.h"
 #include "rules.h"
+#include "top.h"
 #include "util.h"
 
 #define EXIT_USAGE 2
 #define EXIT_CHECK_UNKNOWN 3
 
-enum command { CMD_DIAGNOSE, CMD_CHECK, CMD_EXPLAIN, CMD_LIST };
+enum command { CMD_DIAGNOSE, CMD_CHECK, CMD_EXPLAIN, CMD_LIST, CMD_TOP };
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct opts {
@@ -49,6 +50,13 @@ struct opts {
 	size_t top;
 	enum list_sort sort;
 	bool ndjson;
+	bool interval_given;          /* -i (not for top: -d) */
+	double delay;                 /* top -d */
+	bool delay_given;
+	unsigned long iterations;     /* top -n; 0: until q */
+	bool iterations_given;
+	bool batch;                   /* top -b */
+	char filter_text[256];        /* the filter options as typed (top's header) */
 	char error[600];              /* the first usage error */
 };
 
@@ -56,6 +64,7 @@ static const char usage_text[] =
 	"Usage: tcpdx [diagnose] [OPTIONS]\n"
 	"       tcpdx list [OPTIONS]\n"
 	"       tcpdx check [OPTIONS]\n"
+	"       tcpdx top [-d SECONDS] [-n ITERATIONS] [-b] [OPTIONS]\n"
 	"       tcpdx explain [STATE|RULE]\n"
 	"Tell why TCP connections look the way they do: count every TCP socket by\n"
 	"state, judge the counts against the kernel's settings and counters, and say\n"
@@ -69,6 +78,8 @@ static const char usage_text[] =
 	"                      1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
 	"  explain [TOPIC]     what a state or a rule means; without TOPIC, the whole\n"
 	"                      state machine\n"
+	"  top                 live view: states and their trend, findings, sockets by\n"
+	"                      group; keys: q quit, ? help (see tcpdx(8), TOP)\n"
 	"\n"
 	"Options:\n"
 	"  -4, --ipv4          IPv4 sockets only\n"
@@ -111,6 +122,9 @@ static const char usage_text[] =
 	"                      NO_COLOR is set), always, never\n"
 	"      --record FILE   also save the kernel's raw replies to FILE\n"
 	"      --replay FILE   read replies saved by --record instead of the kernel\n"
+	"  -d, --delay SECONDS top: seconds between refreshes (default 1; 0.01-3600)\n"
+	"  -n, --iterations N  top: quit after N refreshes (default: until q)\n"
+	"  -b, --batch         top: plain frames on stdout, no terminal needed\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
 	"\n"
@@ -147,17 +161,20 @@ static const struct option long_opts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "ndjson", no_argument, NULL, OPT_NDJSON },
 	{ "numeric", no_argument, NULL, OPT_NUMERIC },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "batch", no_argument, NULL, 'b' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_opts[] = ":46i:t:jpN:hV";
+static const char short_opts[] = ":46i:t:jpN:hVd:n:b";
 
 static const char option_list[] =
 	"-4, -6, --state, --sport, --dport, --src, --dst, --pid, --comm, --uid, -p, -N, "
 	"--all-netns, --by, --top, --sort, --ndjson, --numeric, -i, -t, -j, --color, --record, "
-	"--replay, -h, -V (see tcpdx --help)";
+	"--replay, -d, -n, -b, -h, -V (see tcpdx --help)";
 
 static const struct {
 	const char *name;
@@ -167,6 +184,7 @@ static const struct {
 	{ "list", CMD_LIST },
 	{ "check", CMD_CHECK },
 	{ "explain", CMD_EXPLAIN },
+	{ "top", CMD_TOP },
 };
 
 /* Keep the first usage error; main reports it once the command is known,
@@ -197,6 +215,8 @@ static const char *arg_help(const char *opt)
 		{ "netns", "a namespace name, a pid or a path" }, { "-N", "a namespace name, a pid or a path" },
 		{ "by", "process, lport, peer or rhost" }, { "top", "a number of groups" },
 		{ "sort", "state, queue, peer or owner" },
+		{ "delay", "a number of seconds" }, { "-d", "a number of seconds" },
+		{ "iterations", "a number of refreshes" }, { "-n", "a number of refreshes" },
 	};
 	size_t i;
 
@@ -222,7 +242,7 @@ static void bad_option(struct opts *o, int c, char **argv)
 			    arg_help(arg));
 		return;
 	}
-	if (optopt && optopt < 256 && !strchr("46ijtpNhV", optopt)) {
+	if (optopt && optopt < 256 && !strchr("46ijtpNhVdnb", optopt)) {
 		usage_error(o, "unknown option '-%c'; options: %s", optopt, option_list);
 		return;
 	}
@@ -272,6 +292,36 @@ static void parse_top(struct opts *o, const char *arg)
 		o->top = v;
 }
 
+static void parse_delay(struct opts *o, const char *arg)
+{
+	if (!top_interval_parse(arg, &o->delay))
+		usage_error(o, "bad -d '%s'; expected seconds from 0.01 to 3600", arg);
+	o->delay_given = true;
+}
+
+static void parse_iterations(struct opts *o, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (!*arg || *end || errno || v < 1 || arg[0] == '-')
+		usage_error(o, "bad -n '%s'; expected a number of refreshes, 1 or more", arg);
+	else
+		o->iterations = v;
+	o->iterations_given = true;
+}
+
+/* Remember a filter option as typed, for top's header and its "/" prompt. */
+static void note_filter(struct opts *o, const char *opt, const char *arg)
+{
+	size_t len = strlen(o->filter_text);
+
+	snprintf(o->filter_text + len, sizeof(o->filter_text) - len, "%s%s%s%s",
+		 len ? " " : "", opt, arg ? " " : "", arg ? arg : "");
+}
+
 /* Options that only filter or group: each parses into the filter. */
 static bool parse_filter_option(struct opts *o, int c)
 {
@@ -304,6 +354,9 @@ static bool parse_filter_option(struct opts *o, int c)
 	}
 	if (ret)
 		usage_error(o, "%s", err);
+	note_filter(o, c == OPT_SPORT ? "--sport" : c == OPT_DPORT ? "--dport" :
+		    c == OPT_SRC ? "--src" : c == OPT_DST ? "--dst" : c == OPT_PID ? "--pid" :
+		    c == OPT_COMM ? "--comm" : c == OPT_UID ? "--uid" : "--state", optarg);
 	return true;
 }
 
@@ -314,10 +367,13 @@ static void parse_option(struct opts *o, int c, char **argv, bool *v4, bool *v6)
 	if (parse_filter_option(o, c))
 		return;
 	switch (c) {
-	case '4': *v4 = true; break;
-	case '6': *v6 = true; break;
+	case '4': *v4 = true; note_filter(o, "-4", NULL); break;
+	case '6': *v6 = true; note_filter(o, "-6", NULL); break;
+	case 'd': parse_delay(o, optarg); break;
+	case 'n': parse_iterations(o, optarg); break;
+	case 'b': o->batch = true; break;
 	case 'j': o->json = true; break;
-	case 'i': parse_interval(o, optarg); break;
+	case 'i': parse_interval(o, optarg); o->interval_given = true; break;
 	case OPT_COLOR: parse_color(o, optarg); break;
 	case OPT_RECORD: o->record = optarg; break;
 	case OPT_REPLAY: o->replay = optarg; break;
@@ -351,7 +407,7 @@ static void parse_command(struct opts *o, int argc, char **argv)
 		if (!strcmp(word, commands[i].name))
 			break;
 	if (i == ARRAY_SIZE(commands)) {
-		usage_error(o, "unknown command '%s'; commands: diagnose, list, check, explain",
+		usage_error(o, "unknown command '%s'; commands: diagnose, list, check, explain, top",
 			    word);
 		return;
 	}
@@ -366,6 +422,27 @@ static void parse_command(struct opts *o, int argc, char **argv)
 
 static void check_unknown(const char *why);
 
+/* -d, -n and -b belong to top; top has no use for some others. */
+static void check_top_options(struct opts *o)
+{
+	if (o->command != CMD_TOP) {
+		if (o->delay_given || o->iterations_given || o->batch)
+			usage_error(o, "%s", "-d, -n and -b are for tcpdx top");
+		return;
+	}
+	if (o->interval_given)
+		usage_error(o, "%s", "top refreshes every -d SECONDS (its rates are per refresh): "
+			    "use -d, not -i");
+	else if (o->json)
+		usage_error(o, "%s", "top has no JSON output: use tcpdx -j, or tcpdx top -b for "
+			    "plain frames");
+	else if (o->record || o->replay)
+		usage_error(o, "%s", "top reads the kernel live: --record and --replay are for "
+			    "diagnose, list and check");
+	else if (o->all_netns)
+		usage_error(o, "%s", "top watches one namespace: use -N NAME, not --all-netns");
+}
+
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	bool v4 = false, v6 = false;
@@ -375,6 +452,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	filter_init(&o->filter);
 	rules_thresholds_default(&o->th);
 	o->interval = 1.0;
+	o->delay = 1.0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
 		parse_option(o, c, argv, &v4, &v6);
@@ -396,6 +474,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		usage_error(o, "%s", "--sort and --ndjson are for tcpdx list");
 	if (o->command == CMD_LIST && (o->by != GROUP_NONE || o->all_netns))
 		usage_error(o, "%s", "--by and --all-netns are for diagnose and check, not list");
+	check_top_options(o);
 	if (o->error[0]) {
 		fprintf(stderr, "tcpdx: %s\n", o->error);
 		if (o->command == CMD_CHECK)
@@ -656,6 +735,40 @@ static int cmd_explain(const struct opts *o)
 	return 0;
 }
 
+static int cmd_top(const struct opts *o)
+{
+	struct top_opts *t = xcalloc(1, sizeof(*t));
+	struct sysctls *globals = NULL;
+	char label[160] = "", err[512];
+	int rc;
+
+	if (o->netns) {
+		globals = xcalloc(1, sizeof(*globals));
+		if (enter_netns(o, globals, label, sizeof(label), err, sizeof(err))) {
+			rc = fail(o, err);
+			goto out;
+		}
+	}
+	t->filter = o->filter;
+	snprintf(t->filter_text, sizeof(t->filter_text), "%s", o->filter_text);
+	t->th = o->th;
+	t->by = o->by != GROUP_NONE ? o->by : o->processes ? GROUP_PROCESS : GROUP_LPORT;
+	t->interval = o->delay;
+	t->iterations = o->iterations;
+	t->batch = o->batch;
+	t->color = o->color != COLOR_NEVER &&
+		   (o->color == COLOR_ALWAYS || !getenv("NO_COLOR") || !*getenv("NO_COLOR"));
+	t->top_n = o->top;
+	t->netns = label[0] ? label : NULL;
+	t->globals = globals;
+	t->proc_root = getenv("TCPDX_PROC_ROOT");
+	rc = top_run(t);
+out:
+	free(globals);
+	free(t);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts *o = xcalloc(1, sizeof(*o));
@@ -664,6 +777,8 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, o);
 	if (o->command == CMD_EXPLAIN)
 		rc = cmd_explain(o);
+	else if (o->command == CMD_TOP)
+		rc = cmd_top(o);
 	else if (o->all_netns)
 		rc = cmd_all_netns(o);
 	else

@@ -7,9 +7,10 @@
 
 #include "filter.h"
 #include "snapshot.h"
+#include "states.h"
 #include "util.h"
 
-#define LISTEN_HASH 1024u
+#define LISTEN_HASH_BITS 10u
 
 void snapshot_init(struct snapshot *s, unsigned int families, uint32_t states)
 {
@@ -33,28 +34,58 @@ void snapshot_set_port_range(struct snapshot *s, uint16_t lo, uint16_t hi)
 	s->port_hi = hi;
 }
 
-static unsigned int port_hash(uint16_t port)
+/* The listener index has at least 2^LISTEN_HASH_BITS chains and twice as
+ * many as listeners fit (up to one per port), so a lookup, made for nearly
+ * every socket, stays short however many listeners there are. */
+static unsigned int listen_bits(size_t cap)
 {
-	return (port * 2654435761u) >> 22 & (LISTEN_HASH - 1);
+	unsigned int b = LISTEN_HASH_BITS;
+
+	while (b < 16 && ((size_t)1 << b) < 2 * cap)
+		b++;
+	return b;
+}
+
+static unsigned int port_hash(uint16_t port, unsigned int bits)
+{
+	return (uint32_t)(port * 2654435761u) >> (32 - bits);
+}
+
+/* Chains are newest first: rebuilt in the order listeners were added, they
+ * keep that order, and so which of several matches a lookup finds. */
+static void listen_reindex(struct snapshot *s)
+{
+	unsigned int bits = listen_bits(s->listeners_cap), h;
+	size_t i;
+
+	free(s->listen_index);
+	s->listen_index = xreallocarray(NULL, (size_t)1 << bits, sizeof(*s->listen_index));
+	memset(s->listen_index, 0xff, ((size_t)1 << bits) * sizeof(*s->listen_index));
+	for (i = 0; i < s->nlisteners; i++) {
+		h = port_hash(s->listeners[i].port, bits);
+		s->listen_next[i] = s->listen_index[h];
+		s->listen_index[h] = (int32_t)i;
+	}
 }
 
 static void add_listener(struct snapshot *s, const struct tcp_sock *sk)
 {
 	struct listener *l;
+	size_t old = s->listeners_cap;
+	unsigned int h;
 
 	if (s->nlisteners == s->listeners_cap) {
 		s->listeners_cap = s->listeners_cap ? 2 * s->listeners_cap : 16;
 		s->listeners = xreallocarray(s->listeners, s->listeners_cap,
 					     sizeof(*s->listeners));
+		s->listen_next = xreallocarray(s->listen_next, s->listeners_cap,
+					       sizeof(*s->listen_next));
+		if (!s->listen_index || listen_bits(old) != listen_bits(s->listeners_cap))
+			listen_reindex(s);
 	}
-	if (!s->listen_index) {
-		s->listen_index = xreallocarray(NULL, LISTEN_HASH, sizeof(*s->listen_index));
-		memset(s->listen_index, 0xff, LISTEN_HASH * sizeof(*s->listen_index));
-	}
-	s->listen_next = xreallocarray(s->listen_next, s->listeners_cap,
-				       sizeof(*s->listen_next));
-	s->listen_next[s->nlisteners] = s->listen_index[port_hash(sk->sport)];
-	s->listen_index[port_hash(sk->sport)] = (int32_t)s->nlisteners;
+	h = port_hash(sk->sport, listen_bits(s->listeners_cap));
+	s->listen_next[s->nlisteners] = s->listen_index[h];
+	s->listen_index[h] = (int32_t)s->nlisteners;
 	l = &s->listeners[s->nlisteners++];
 	memset(l, 0, sizeof(*l));
 	l->family = sk->family;
@@ -86,7 +117,8 @@ static struct listener *listener_for(const struct snapshot *s, const struct tcp_
 
 	if (!s->listen_index)
 		return NULL;
-	for (i = s->listen_index[port_hash(sk->sport)]; i >= 0; i = s->listen_next[i]) {
+	for (i = s->listen_index[port_hash(sk->sport, listen_bits(s->listeners_cap))]; i >= 0;
+	     i = s->listen_next[i]) {
 		struct listener *l = &s->listeners[i];
 
 		if (l->family == sk->family && l->port == sk->sport &&
@@ -122,8 +154,12 @@ static void add_evidence(struct snapshot *s, const struct tcp_sock *sk)
 	struct topk_key k;
 
 	memset(&k, 0, sizeof(k));
-	k.port = sk->sport;
-	topk_add(&e->lports, &k);
+	/* A sketch update per socket is most of what a socket costs here:
+	 * keep local ports only where a rule reads them. */
+	if (STATE_BIT(sk->state) & SNAPSHOT_LPORT_STATES) {
+		k.port = sk->sport;
+		topk_add(&e->lports, &k);
+	}
 	if (sk->state != TS_LISTEN && sk->state != TS_CLOSE) {
 		key_addr(&k, sk, sk->daddr, 0);
 		topk_add(&e->peers, &k);
@@ -151,15 +187,24 @@ static void add_evidence(struct snapshot *s, const struct tcp_sock *sk)
 	else
 		e->rq_more++;
 	e->rq_log2[log2_bucket(sk->rqueue)]++;
+	snapshot_add_info(s, sk);
+}
+
+void snapshot_add_info(struct snapshot *s, const struct tcp_sock *sk)
+{
+	struct state_evidence *e;
+
 	/* SYN_SENT's last_* fields are garbage (reference 1.3). */
-	if (sk->has_info && sk->state != TS_SYN_SENT) {
-		e->with_info++;
-		if (sk->info.tcpi_last_data_recv > e->max_idle_ms)
-			e->max_idle_ms = sk->info.tcpi_last_data_recv;
-		if (sk->info_len >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof(uint32_t) &&
-		    sk->info.tcpi_snd_wnd == 0)
-			e->zero_window++;
-	}
+	if (!sk->has_info || sk->kind != SK_FULL || sk->state >= TS_MAX_STATES ||
+	    sk->state == TS_LISTEN || sk->state == TS_SYN_SENT)
+		return;
+	e = &s->ev[sk->state];
+	e->with_info++;
+	if (sk->info.tcpi_last_data_recv > e->max_idle_ms)
+		e->max_idle_ms = sk->info.tcpi_last_data_recv;
+	if (sk->info_len >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof(uint32_t) &&
+	    sk->info.tcpi_snd_wnd == 0)
+		e->zero_window++;
 }
 
 static bool in_port_range(const struct snapshot *s, uint16_t port)
@@ -317,30 +362,37 @@ static void count_owner(struct snapshot *s, const struct tcp_sock *sk, uint32_t 
 	topk_add(&s->ev[sk->state].procs, &k);
 }
 
+bool snapshot_group_key(const struct tcp_sock *sk, uint32_t pid, enum group_by by,
+			struct group_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	switch (by) {
+	case GROUP_PROCESS:
+		k->pid = pid ? pid : (sk->inode == 0 && !belongs_to_listener(sk))
+					     ? GROUP_PID_KERNEL : 0;
+		break;
+	case GROUP_LPORT:
+		k->port = sk->sport;
+		break;
+	case GROUP_PEER:
+		k->port = sk->dport;
+		/* fall through */
+	case GROUP_RHOST:
+		k->family = sk->family;
+		memcpy(k->addr, sk->daddr, sk->family == AF_INET6 ? 16 : 4);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 static void group_socket(struct snapshot *s, const struct tcp_sock *sk, uint32_t pid)
 {
 	struct group_key k;
 
-	memset(&k, 0, sizeof(k));
-	switch (groups_by(s->groups)) {
-	case GROUP_PROCESS:
-		k.pid = pid ? pid : (sk->inode == 0 && !belongs_to_listener(sk))
-					    ? GROUP_PID_KERNEL : 0;
-		break;
-	case GROUP_LPORT:
-		k.port = sk->sport;
-		break;
-	case GROUP_PEER:
-		k.port = sk->dport;
-		/* fall through */
-	case GROUP_RHOST:
-		k.family = sk->family;
-		memcpy(k.addr, sk->daddr, sk->family == AF_INET6 ? 16 : 4);
-		break;
-	default:
-		return;
-	}
-	groups_add(s->groups, &k, sk->state);
+	if (snapshot_group_key(sk, pid, groups_by(s->groups), &k))
+		groups_add(s->groups, &k, sk->state);
 }
 
 uint32_t snapshot_add_owned(struct snapshot *s, const struct tcp_sock *sk,

@@ -41,9 +41,13 @@ struct listener {
 				       * accept queue: an owner filter left it out */
 };
 
+/* The states whose local ports are counted (state_evidence.lports): those a
+ * rule reads them for (close-wait). Add a state when a rule needs its ports. */
+#define SNAPSHOT_LPORT_STATES (1u << TS_CLOSE_WAIT)
+
 /* Evidence about the sockets in one state. */
 struct state_evidence {
-	struct topk lports;           /* local port */
+	struct topk lports;           /* local port; only in SNAPSHOT_LPORT_STATES */
 	struct topk peers;            /* remote address (no port) */
 	uint64_t by_timer[ST_PERSIST + 1];
 	uint64_t retransmitting;      /* retrans > 0 on the retransmit timer */
@@ -135,6 +139,11 @@ void snapshot_add(struct snapshot *s, const struct tcp_sock *sk);
 uint32_t snapshot_add_owned(struct snapshot *s, const struct tcp_sock *sk,
 			    const struct owner *o);
 
+/* Add what @sk's tcp_info tells (idle time, zero window) to its state's
+ * evidence, and nothing else: for a socket already counted by a dump that
+ * did not ask for tcp_info. A no-op without tcp_info. */
+void snapshot_add_info(struct snapshot *s, const struct tcp_sock *sk);
+
 /* Remember a listener that an owner filter leaves out: not counted nor
  * shown, but its requests and accept queue are still attributed to it. */
 void snapshot_add_filtered_listener(struct snapshot *s, const struct tcp_sock *sk,
@@ -143,6 +152,12 @@ void snapshot_add_filtered_listener(struct snapshot *s, const struct tcp_sock *s
 /* Owner attribution without counting: the pid @sk belongs to, as above. */
 uint32_t snapshot_owner_of(const struct snapshot *s, const struct tcp_sock *sk,
 			   const struct owner *o);
+
+/* The group key of @sk (attributed to @pid) under @by, as the snapshot's
+ * groups count it; false for GROUP_NONE. For callers that pick the sockets
+ * of one group (tcpdx top's opened group). */
+bool snapshot_group_key(const struct tcp_sock *sk, uint32_t pid, enum group_by by,
+			struct group_key *k);
 
 /* The name of an owner pid seen by snapshot_add_owned(), or NULL. */
 const char *snapshot_comm(const struct snapshot *s, uint32_t pid);

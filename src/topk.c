@@ -10,15 +10,23 @@ void topk_init(struct topk *t)
 	memset(t->head, 0xff, sizeof(t->head)); /* -1 */
 }
 
+/* Any spreading hash works: the bucket only orders a chain, never a result.
+ * The key is 36 bytes, mostly zeros: fold it a word at a time and mix once
+ * (FNV-1a byte by byte cost as much as the rest of a socket's evidence). */
 static unsigned int bucket(const struct topk_key *k)
 {
 	const unsigned char *p = (const unsigned char *)k;
-	uint32_t h = 2166136261u; /* FNV-1a */
-	size_t i;
+	uint64_t w[4], h;
+	uint32_t x;
 
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h & (TOPK_BUCKETS - 1);
+	_Static_assert(sizeof(*k) == 36, "topk_key: update bucket()");
+	_Static_assert(TOPK_BUCKETS <= 65536, "topk_entry.bucket");
+	memcpy(w, p, sizeof(w));
+	memcpy(&x, p + sizeof(w), sizeof(x));
+	h = w[0] ^ (w[1] << 17 | w[1] >> 47) ^ (w[2] << 31 | w[2] >> 33) ^
+	    (w[3] << 47 | w[3] >> 17) ^ (uint64_t)x << 13;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (unsigned int)(h >> 40) & (TOPK_BUCKETS - 1);
 }
 
 static int find(const struct topk *t, const struct topk_key *k, unsigned int b)
@@ -33,21 +41,34 @@ static int find(const struct topk *t, const struct topk_key *k, unsigned int b)
 
 static void unlink_entry(struct topk *t, int idx)
 {
-	int16_t *p = &t->head[bucket(&t->e[idx].key)];
+	int16_t *p = &t->head[t->e[idx].bucket];
 
 	while (*p != idx)
 		p = &t->e[*p].next;
 	*p = t->e[idx].next;
 }
 
-static int smallest(const struct topk *t)
+/*
+ * The first slot (lowest index) with the smallest count: the one Space-Saving
+ * evicts. minmask holds exactly the slots at the smallest count, or is 0 when
+ * unknown; counts only grow, so it is rebuilt (a scan of the slots) only once
+ * every slot that had the smallest count has grown, not on every eviction.
+ */
+static int smallest(struct topk *t)
 {
-	int i, min = 0;
+	uint64_t min;
+	int i;
 
-	for (i = 1; i < TOPK_SLOTS; i++)
-		if (t->e[i].count < t->e[min].count)
-			min = i;
-	return min;
+	if (!t->minmask) {
+		min = t->e[0].count;
+		for (i = 1; i < TOPK_SLOTS; i++)
+			if (t->e[i].count < min)
+				min = t->e[i].count;
+		for (i = 0; i < TOPK_SLOTS; i++)
+			if (t->e[i].count == min)
+				t->minmask |= 1ull << i;
+	}
+	return __builtin_ctzll(t->minmask);
 }
 
 void topk_add(struct topk *t, const struct topk_key *k)
@@ -58,6 +79,7 @@ void topk_add(struct topk *t, const struct topk_key *k)
 	t->total++;
 	if (i >= 0) {
 		t->e[i].count++;
+		t->minmask &= ~(1ull << i);
 		return;
 	}
 	if (t->used < TOPK_SLOTS) {
@@ -68,10 +90,12 @@ void topk_add(struct topk *t, const struct topk_key *k)
 		i = smallest(t);
 		unlink_entry(t, i);
 		t->e[i].err = t->e[i].count;
+		t->minmask &= ~(1ull << i); /* its count grows below */
 	}
 	t->e[i].key = *k;
 	t->e[i].count++;
 	t->e[i].next = t->head[b];
+	t->e[i].bucket = (uint16_t)b;
 	t->head[b] = (int16_t)i;
 }
 

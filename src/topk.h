@@ -33,6 +33,7 @@ struct topk_entry {
 	uint64_t count;
 	uint64_t err;        /* count may exceed the truth by this much */
 	int16_t next;        /* chain in the hash index, -1 ends */
+	uint16_t bucket;     /* private to topk.c: the chain it is on */
 };
 
 struct topk {
@@ -40,7 +41,10 @@ struct topk {
 	int16_t head[TOPK_BUCKETS];
 	unsigned int used;
 	uint64_t total;      /* every key added */
+	uint64_t minmask;    /* private to topk.c: the slots at the smallest count, 0 unknown */
 };
+
+_Static_assert(TOPK_SLOTS <= 64, "topk: minmask has a bit per slot");
 
 void topk_init(struct topk *t);
 void topk_add(struct topk *t, const struct topk_key *k);
