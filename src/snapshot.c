@@ -235,12 +235,6 @@ static void add_special(struct snapshot *s, const struct tcp_sock *sk)
 	}
 }
 
-const struct listener *snapshot_listener_for(const struct snapshot *s,
-					     const struct tcp_sock *sk)
-{
-	return listener_for(s, sk);
-}
-
 static void count_socket(struct snapshot *s, const struct tcp_sock *sk)
 {
 	enum snap_family f = sk->family == AF_INET6 ? SNAP_V6 : SNAP_V4;

@@ -165,9 +165,6 @@ const char *snapshot_comm(const struct snapshot *s, uint32_t pid);
 /* Remember a pid's name (used for listeners' owners too). */
 void snapshot_set_comm(struct snapshot *s, uint32_t pid, const char *comm);
 
-/* The listener @sk (a request or an accept-queue child) belongs to, or NULL. */
-const struct listener *snapshot_listener_for(const struct snapshot *s,
-					     const struct tcp_sock *sk);
 
 /* Sum of a state over both families. */
 uint64_t snapshot_state_total(const struct snapshot *s, unsigned int state);

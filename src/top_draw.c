@@ -302,19 +302,6 @@ static char *rate_str(double v, char *buf, size_t len)
 	return buf;
 }
 
-static char *secs(uint32_t ms, char *buf, size_t len)
-{
-	if (ms < 10000)
-		snprintf(buf, len, "%.1fs", ms / 1000.0);
-	else if (ms < 600000)
-		snprintf(buf, len, "%us", ms / 1000);
-	else if (ms < 36000000)
-		snprintf(buf, len, "%um", ms / 60000);
-	else
-		snprintf(buf, len, "%uh", ms / 3600000);
-	return buf;
-}
-
 /* ---- layout ------------------------------------------------------------ */
 
 int top_nstates(const struct snapshot *s)
@@ -1004,13 +991,13 @@ static void sock_line(struct tlines *t, const struct top_sock *k, bool narrow)
 		util_addr_str(k->family, k->daddr, k->dport, b);
 	if (k->timer && k->timer < ARRAY_SIZE(timer_names))
 		snprintf(tm, sizeof(tm), "%s,%s", timer_names[k->timer],
-			 secs(k->expires_ms, d, sizeof(d)));
+			 util_ms_str(k->expires_ms, d, sizeof(d)));
 	else
 		snprintf(tm, sizeof(tm), "-");
 	/* the peer last: its width varies */
 	tl_add(t, TA_PLAIN, "%-12s %7" PRIu32 " %7" PRIu32 " %-15s %4u %6s  %-*s %s",
 	       states_name(k->state), k->rqueue, k->wqueue, tm, k->retrans,
-	       k->has_idle ? secs(k->idle_ms, idle, sizeof(idle)) : "-", narrow ? 6 : 21, a, b);
+	       k->has_idle ? util_ms_str(k->idle_ms, idle, sizeof(idle)) : "-", narrow ? 6 : 21, a, b);
 }
 
 static bool open_matches(const struct top_view *v, const struct top_frame *f)

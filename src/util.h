@@ -10,6 +10,7 @@
 #define TCPDX_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -34,6 +35,9 @@ char *util_addr_str(int family, const void *addr, unsigned int port, char *buf);
 /* Length (1..4) of the valid UTF-8 sequence at @s, or 0 if it is not one
  * (overlong, surrogate, out of range, truncated by a NUL). */
 size_t util_utf8_len(const unsigned char *s);
+
+/* A short duration for a table cell: "1.2s", "42s", "12m", "3h". Returns @buf. */
+char *util_ms_str(uint32_t ms, char *buf, size_t len);
 
 /**
  * util_fputs_escaped() - write text from outside (process names, command
