@@ -159,4 +159,27 @@ static inline int done_testing(void)
 	return tap_failed ? 1 : 0;
 }
 
+/* Line @n (0-based) of @text into @buf, without its newline; NULL past the
+ * end. For tests that check rendered output line by line. */
+static inline const char *line_n(const char *text, int n, char *buf, size_t size)
+{
+	const char *p = text, *e;
+	size_t len;
+
+	while (n-- > 0 && p) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p || !*p)
+		return NULL;
+	e = strchr(p, '\n');
+	len = e ? (size_t)(e - p) : strlen(p);
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return buf;
+}
+
 #endif

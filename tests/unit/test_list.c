@@ -123,28 +123,6 @@ static size_t count_char(const char *s, char ch)
 	return n;
 }
 
-/* Line @n (0-based) of @text into @buf, without its newline. */
-static const char *line_n(const char *text, int n, char *buf, size_t size)
-{
-	const char *p = text, *e;
-	size_t len;
-
-	while (n-- > 0 && p) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!p || !*p)
-		return NULL;
-	e = strchr(p, '\n');
-	len = e ? (size_t)(e - p) : strlen(p);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	return buf;
-}
-
 /* The cookies of an NDJSON listing, in order, as "1,2,3". */
 static void cookies(const char *nd, char *out, size_t len)
 {

@@ -93,28 +93,6 @@ static char *render(int (*fn)(FILE *, const struct report *), const struct snaps
 	return buf;
 }
 
-/* Line @n (0-based) of @text, copied to @buf. */
-static const char *line_n(const char *text, int n, char *buf, size_t size)
-{
-	const char *p = text, *e;
-	size_t len;
-
-	while (n-- > 0 && p) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!p || !*p)
-		return NULL;
-	e = strchr(p, '\n');
-	len = e ? (size_t)(e - p) : strlen(p);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	return buf;
-}
-
 /* A table row: the line starting with @name and a space, its next @ncol
  * space-separated words with the column where each ends, and what follows
  * (after the two spaces that open the detail), "" if nothing. */
