@@ -126,9 +126,10 @@ static void owners_evidence(struct finding *f, const struct rules_input *in,
 	finding_top_procs(f, "processes", "processes", &e->procs, in->snap);
 	if (!e->procs.total)
 		finding_text(f, "processes", "processes", "%s",
-			     in->snap->owners_unreadable
+			     in->snap->owners_unreadable && !in->snap->owners_as_root
 			     ? "unknown: their fds cannot be read (run as root)"
-			     : "none found");
+			     : "none found (the sockets appeared after the process scan, or "
+			       "their processes are protected)");
 }
 
 /* ---- kernel timing models -------------------------------------------------- */
