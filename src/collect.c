@@ -21,15 +21,12 @@
  * asked for: about a quarter more than the whole dump without it. Every
  * socket gets it when each one is wanted whole (tcpdx list's idle times,
  * through ->each) and in a recording (a replay must see what a live run
- * sees). Otherwise only two findings read it: close-wait's longest idle time
- * and established's count of peers advertising a zero window. So the dump
- * goes without it ("lazy"), and afterwards asks for just those sockets:
- *  - CLOSE-WAIT, whenever there is one (that finding shows any): a lookup
- *    per socket while they are at most COLLECT_LOOKUP_MAX, else a dump;
- *  - ESTABLISHED, only when the established rule can fire at all (at any
- *    threshold): a socket with unread data, on the persist timer, or in
- *    retransmission timeouts. Then a dump of ESTABLISHED with tcp_info.
- * SHUTDOWN comes with every full socket anyway.
+ * sees). Otherwise only one finding reads it: close-wait's longest idle
+ * time (a peer that does not read shows in the persist timer, which comes
+ * without tcp_info). So the dump goes without it ("lazy"), and afterwards
+ * asks for just the CLOSE-WAIT sockets, whenever there is one (that finding
+ * shows any): a lookup per socket while they are at most COLLECT_LOOKUP_MAX,
+ * else a dump of that state. SHUTDOWN comes with every full socket anyway.
  */
 #define COLLECT_EXT ((1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SHUTDOWN - 1)))
 
@@ -47,7 +44,6 @@ struct pass {
 	bool replay;
 	/* The dump left tcp_info out: what to ask for afterwards. */
 	bool lazy_info;
-	bool established_may_fire;
 	uint64_t close_wait;          /* CLOSE-WAIT sockets counted */
 	struct diag_one *lookups;     /* the first COLLECT_LOOKUP_MAX of them */
 	uint32_t info_states;         /* the follow-up dump's states */
@@ -72,10 +68,6 @@ static void note_info_wanted(struct pass *p, const struct tcp_sock *sk)
 
 	if (sk->kind != SK_FULL)
 		return;
-	/* The established rule's three tests (rules_eval.c), at any threshold. */
-	if (sk->state == TS_ESTABLISHED &&
-	    (sk->rqueue || sk->timer == ST_PERSIST || (sk->retrans && sk->timer == ST_RETRANS)))
-		p->established_may_fire = true;
 	if (sk->state != TS_CLOSE_WAIT)
 		return;
 	if (p->close_wait < COLLECT_LOOKUP_MAX) {
@@ -242,8 +234,6 @@ static int info_followup(struct diag *d, struct pass *p, char *err, size_t errle
 	struct diag_stats st = { 0 };
 	int ret;
 
-	if (p->established_may_fire)
-		p->info_states |= STATE_BIT(TS_ESTABLISHED);
 	if (p->close_wait > COLLECT_LOOKUP_MAX)
 		p->info_states |= STATE_BIT(TS_CLOSE_WAIT);
 	if (p->info_states) {

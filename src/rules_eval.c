@@ -784,8 +784,6 @@ RULE_EVAL(established)
 	finding_num(f, "unread", "with at least rq_bytes unread", (double)unread, NULL);
 	finding_num(f, "max_recv_queue", "largest receive queue", (double)e->max_rqueue, "bytes");
 	finding_num(f, "zero_window", "peer not reading (persist timer)", (double)zero, NULL);
-	finding_num(f, "peer_window_zero", "peer advertising a zero window now",
-		    (double)e->zero_window, NULL);
 	finding_num(f, "retransmitting", "in retransmission timeouts", (double)retr, NULL);
 	finding_num(f, "max_retrans", "most consecutive timeouts", (double)e->max_retrans, NULL);
 	setting(f, in, SYS_TCP_RETRIES2);

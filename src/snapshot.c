@@ -202,9 +202,6 @@ void snapshot_add_info(struct snapshot *s, const struct tcp_sock *sk)
 	e->with_info++;
 	if (sk->info.tcpi_last_data_recv > e->max_idle_ms)
 		e->max_idle_ms = sk->info.tcpi_last_data_recv;
-	if (sk->info_len >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof(uint32_t) &&
-	    sk->info.tcpi_snd_wnd == 0)
-		e->zero_window++;
 }
 
 static bool in_port_range(const struct snapshot *s, uint16_t port)

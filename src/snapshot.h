@@ -56,7 +56,6 @@ struct state_evidence {
 	uint64_t with_info;           /* full sockets that carried tcp_info */
 	uint32_t max_idle_ms;         /* largest tcpi_last_data_recv */
 	uint64_t rq_zero, rq_one, rq_more; /* receive queue 0, 1, more bytes */
-	uint64_t zero_window;         /* tcpi_snd_wnd == 0 (peer not reading) */
 	uint64_t rq_log2[33];         /* rq by floor(log2(rq)) + 1; [0] = empty */
 	uint32_t max_rqueue, max_wqueue;
 	struct topk procs;            /* owner pid (in addr); only with owners */
