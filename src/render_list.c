@@ -98,8 +98,7 @@ static void to_item(const struct tcp_sock *sk, uint32_t pid, const struct owner 
 	it->cookie = sk->cookie;
 	it->pid = pid;
 	it->via_listener = pid && !o;
-	/* SYN-SENT's last_* fields are garbage (reference 1.3); LISTEN has none. */
-	if (sk->has_info && sk->state != TS_SYN_SENT && sk->state != TS_LISTEN) {
+	if (tcp_sock_has_idle(sk)) {
 		it->has_idle = true;
 		it->idle_data_ms = sk->info.tcpi_last_data_recv;
 		it->idle_ack_ms = sk->info.tcpi_last_ack_recv;

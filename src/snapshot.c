@@ -194,9 +194,7 @@ void snapshot_add_info(struct snapshot *s, const struct tcp_sock *sk)
 {
 	struct state_evidence *e;
 
-	/* SYN_SENT's last_* fields are garbage (reference 1.3). */
-	if (!sk->has_info || sk->kind != SK_FULL || sk->state >= TS_MAX_STATES ||
-	    sk->state == TS_LISTEN || sk->state == TS_SYN_SENT)
+	if (!tcp_sock_has_idle(sk) || sk->state >= TS_MAX_STATES)
 		return;
 	e = &s->ev[sk->state];
 	e->with_info++;

@@ -73,6 +73,15 @@ struct tcp_sock {
 	struct tcp_info info;   /* min(info_len, sizeof) copied, the rest zero */
 };
 
+/* Whether tcp_info's idle times (tcpi_last_data_recv, _ack_recv) mean
+ * anything: a full socket that sent them, not a listener (none) and not
+ * SYN_SENT (garbage, about 2^32: reference 1.3). */
+static inline bool tcp_sock_has_idle(const struct tcp_sock *s)
+{
+	return s->has_info && s->kind == SK_FULL && s->state != TS_LISTEN &&
+	       s->state != TS_SYN_SENT;
+}
+
 /* A full socket in FIN_WAIT1, FIN_WAIT2, LAST_ACK or CLOSING without an inode:
  * the application closed it and the kernel finishes the close (an orphan). */
 static inline bool tcp_sock_is_closing_state(uint8_t state)

@@ -215,8 +215,7 @@ static int pick_socket(const struct tcp_sock *sk, const struct owner *o, uint32_
 	t->expires_ms = sk->expires_ms;
 	t->pid = pid;
 	t->cookie = sk->cookie;
-	/* SYN-SENT's last_* fields are garbage; LISTEN has none. */
-	if (sk->has_info && sk->state != TS_SYN_SENT && sk->state != TS_LISTEN) {
+	if (tcp_sock_has_idle(sk)) {
 		t->has_idle = true;
 		t->idle_ms = sk->info.tcpi_last_data_recv;
 	}
